@@ -1,0 +1,3 @@
+"""lawyer_desk: an encrypted, offline case-file manager for INTERPOL alert defence."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The core of lawyer_desk: storage, model, interchange. Never imports Qt widgets."""

@@ -1,0 +1,90 @@
+"""The SQLCipher database: the one place that opens connections.
+
+Connections are opened with a raw 256-bit key (no SQLCipher KDF: the key already comes from
+Argon2id through the key header), then checked: the SQLCipher library must answer
+``cipher_version`` (never a silent fall-back to plain SQLite), and the file must carry our
+application id. WAL, ``synchronous=FULL`` and foreign keys are set on every connection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from lawyer_desk.core.errors import DamagedDatabase, StoreError
+from lawyer_desk.core.search_fold import fold
+
+APPLICATION_ID = 0x4C445331  # "LDS1"
+STORE_FORMAT = 1  # PRAGMA user_version: bumped only for changes Alembic cannot express
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def _damaged(detail: str) -> DamagedDatabase:
+    return DamagedDatabase(f"The case database is damaged ({detail}). Nothing was changed; "
+                           "restore it from a backup.")
+
+
+def connect(path: Path, raw_key: bytes, *, create: bool = False, readonly: bool = False) -> Any:
+    """Open one keyed, checked connection. ``create`` alone may make a new file."""
+    if not create:
+        if not path.exists():
+            raise _damaged("case.db is missing")
+        if path.stat().st_size == 0:
+            raise _damaged("case.db is empty")
+    mode = "rwc" if create else ("ro" if readonly else "rw")
+    try:
+        conn = sqlcipher3.connect(f"file:{path.as_posix()}?mode={mode}", uri=True,
+                                  check_same_thread=False, isolation_level=None, timeout=10)
+    except sqlcipher3.OperationalError as exc:
+        raise StoreError(f"The case database cannot be opened: {exc}.") from None
+    try:
+        conn.execute(f"PRAGMA key = \"x'{raw_key.hex()}'\"")
+        version = conn.execute("PRAGMA cipher_version").fetchone()
+        if not version or not version[0]:
+            raise StoreError("SQLCipher is not available; refusing to open the store unencrypted.")
+        conn.execute("PRAGMA cipher_memory_security = OFF")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise _damaged(str(exc)) from None
+        if not create and app_id != APPLICATION_ID:
+            raise _damaged("not a lawyer_desk database")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        conn.create_function("ld_fold", 1, fold, deterministic=True)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def make_engine(path: Path, raw_key: bytes, *, readonly: bool = False) -> Engine:
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3,
+        creator=lambda: connect(path, raw_key, readonly=readonly),
+        poolclass=NullPool if readonly else None,
+    )
+
+    # The driver's own transaction handling is off (isolation_level=None); SQLAlchemy
+    # begins every transaction itself so that reads and writes of one action are atomic.
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def mark_new_database(conn: Any) -> None:
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {STORE_FORMAT}")

@@ -1,0 +1,214 @@
+"""Opening, creating and closing a store; sessions, one transaction per user action."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlmodel import Session
+
+from lawyer_desk.core import audit
+from lawyer_desk.core.errors import DamagedDatabase, NoStore, StoreError, StoreExists
+from lawyer_desk.core.paths import StorePaths
+from lawyer_desk.core.store import database, migrate
+from lawyer_desk.core.store.keyheader import (
+    KdfParams,
+    KeyHeader,
+    new_data_key,
+    read_headers,
+    subkey,
+    write_header,
+)
+from lawyer_desk.core.store.lock import WriterLock
+
+
+class CaseSession(Session):
+    """A session that records every change in the audit chain."""
+
+
+audit.install(CaseSession)
+
+
+def unlock(root: Path, passphrase: str) -> tuple[KeyHeader, bytes]:
+    """Read the key header and unwrap the data key (the slow, Argon2id step)."""
+    paths = StorePaths(Path(root))
+    if not paths.keyheader.exists() and not paths.keyheader_spare.exists():
+        if paths.database.exists():
+            raise database.DamagedDatabase("The key header of this store is missing; "
+                                           "without it the database cannot be decrypted.")
+        raise NoStore(f"There is no store in {paths.root}. Create one with 'lawyer-desk init'.")
+    headers = read_headers(paths.keyheader, paths.keyheader_spare)
+    for header in headers[:-1]:
+        with contextlib.suppress(StoreError):
+            return header, header.unwrap(passphrase)
+    return headers[-1], headers[-1].unwrap(passphrase)
+
+
+class Store:
+    """An unlocked store. Use ``Store.open`` or ``Store.create``; close when done."""
+
+    def __init__(self, paths: StorePaths, header: KeyHeader, data_key: bytes, *, write: bool,
+                 held_lock: WriterLock | None = None) -> None:
+        self.paths = paths
+        self.header = header
+        self.writable = write
+        self._audit_key = subkey(data_key, "audit")
+        self._db_key = subkey(data_key, "database")
+        self._lock = held_lock or WriterLock(paths.lock)
+        self.engine: Engine | None = None
+        if write and not self._lock.held:
+            self._lock.acquire()
+        try:
+            self._start()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    # -- opening ------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path, passphrase: str, *, write: bool = True) -> Store:
+        header, data_key = unlock(root, passphrase)
+        return cls(StorePaths(Path(root)), header, data_key, write=write)
+
+    @classmethod
+    def open_with_key(cls, root: Path, header: KeyHeader, data_key: bytes, *, write: bool = True) -> Store:
+        return cls(StorePaths(Path(root)), header, data_key, write=write)
+
+    @classmethod
+    def create(cls, root: Path, passphrase: str, kdf: KdfParams | None = None) -> Store:
+        """Make a new store in ``root`` (which may exist but must hold no store)."""
+        paths = StorePaths(Path(root))
+        for existing in (paths.keyheader, paths.keyheader_spare, paths.database):
+            if existing.exists():
+                raise StoreExists(f"{paths.root} already holds a store; nothing was changed.")
+        if not passphrase:
+            raise StoreError("The passphrase must not be empty.")
+        created_dir = not paths.root.exists()
+        try:
+            paths.root.mkdir(parents=True, exist_ok=True)
+            if created_dir and os.name == "posix":
+                paths.root.chmod(0o700)  # other local users may not even list the files
+        except OSError as exc:
+            raise StoreError(f"Cannot create the store folder {paths.root}: {exc.strerror}.") from None
+        lock = WriterLock(paths.lock)
+        lock.acquire()
+        data_key = new_data_key()
+        header = KeyHeader.seal(data_key, passphrase, kdf or KdfParams.calibrated())
+        try:
+            conn = database.connect(paths.database, subkey(data_key, "database"), create=True)
+            try:
+                database.mark_new_database(conn)
+            finally:
+                conn.close()
+            write_header(header, paths.keyheader, paths.keyheader_spare)
+            return cls(paths, header, data_key, write=True, held_lock=lock)
+        except BaseException:
+            for made in (paths.keyheader, paths.keyheader_spare, paths.database,
+                         paths.database.with_name("case.db-wal"), paths.database.with_name("case.db-shm")):
+                made.unlink(missing_ok=True)
+            lock.release()
+            if created_dir:
+                shutil.rmtree(paths.root, ignore_errors=True)
+            raise
+
+    def _start(self) -> None:
+        self.engine = database.make_engine(self.paths.database, self._db_key, readonly=not self.writable)
+        try:
+            with self.engine.connect() as conn:
+                due = migrate.check_known(conn)
+            if due:
+                if not self.writable:
+                    raise StoreError("This store needs an upgrade; run any command that writes "
+                                     "(or the program) while no other window has it open.")
+                self._migrate()
+        except SADatabaseError as exc:
+            self.engine.dispose()
+            raise DamagedDatabase(f"The case database is damaged ({exc.orig}). Nothing was changed; "
+                                  "restore it from a backup.") from None
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def _migrate(self) -> None:
+        assert self.engine is not None
+        with self.engine.connect() as conn:
+            current = migrate.current_revision(conn)
+            if current is not None:
+                self._copy_before_migration(conn, current)
+            migrate.upgrade(conn)
+            conn.commit()
+
+    def _copy_before_migration(self, conn: Any, revision: str) -> None:
+        folder = self.paths.premigration
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        target = folder / f"case-{revision}-{stamp}.db"
+        copy = database.connect(target, self._db_key, create=True)
+        try:
+            conn.connection.dbapi_connection.backup(copy)
+        finally:
+            copy.close()
+
+    # -- working ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def session(self) -> Iterator[CaseSession]:
+        """One user action: commits at the end, rolls back everything on any error."""
+        if self.engine is None:
+            raise StoreError("The store is closed.")
+        session = CaseSession(self.engine, expire_on_commit=False)
+        if self.writable:
+            session.info[audit.SESSION_KEY] = self._audit_key
+        try:
+            yield session
+            if self.writable:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def audit_report(self) -> audit.ChainReport:
+        with self.session() as session:
+            return audit.verify(session, self._audit_key)
+
+    def integrity_problems(self) -> list[str]:
+        """SQLCipher page HMACs, SQLite structure and the search index; empty when sound."""
+        problems: list[str] = []
+        assert self.engine is not None
+        with self.engine.connect() as conn:
+            for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check"):
+                problems.append(f"encryption: {row[0]}")
+            for row in conn.exec_driver_sql("PRAGMA integrity_check"):
+                if row[0] != "ok":
+                    problems.append(f"database: {row[0]}")
+            try:
+                conn.execute(text("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)"))
+                conn.rollback()
+            except SADatabaseError as exc:
+                problems.append(f"search index: {exc.orig}")
+        return problems
+
+    def close(self) -> None:
+        if self.engine is not None:
+            if self.writable:
+                with contextlib.suppress(SADatabaseError), self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.engine.dispose()
+            self.engine = None
+        self._lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
