@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlmodel import SQLModel
 
 from lawyer_desk.core import models as m
@@ -28,6 +28,7 @@ from lawyer_desk.core.models import AuditEntry, utc_now
 
 GENESIS = "0" * 64
 SESSION_KEY = "audit_key"
+_DELETED_KEY = "audit_deleted"  # rows the flush deleted, orphans included (see _record_delete)
 _SKIP_FIELDS = {"id", "created_at", "updated_at", "uid"}
 _MAX_VALUE = 200
 
@@ -147,7 +148,16 @@ def _describe_update(obj: SQLModel) -> str | None:
     return "; ".join(parts) or None
 
 
+def _record_delete(_mapper: Any, _connection: Any, obj: Any) -> None:
+    # ``session.deleted`` lacks children removed from a relationship (delete-orphan): the
+    # flush finds those itself, so every row it deletes is collected here.
+    session = object_session(obj)
+    if session is not None:
+        session.info.setdefault(_DELETED_KEY, []).append(obj)
+
+
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    session.info.pop(_DELETED_KEY, None)
     now = utc_now()
     for obj in session.dirty:
         if isinstance(obj, SQLModel) and hasattr(obj, "updated_at") and session.is_modified(obj):
@@ -155,6 +165,9 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 
 def _after_flush(session: Session, _ctx: Any) -> None:
+    deleted = list(session.deleted)
+    seen = {id(obj) for obj in deleted}
+    deleted += [obj for obj in session.info.pop(_DELETED_KEY, []) if id(obj) not in seen]
     if SESSION_KEY not in session.info:
         return
     changes: list[Change] = []
@@ -164,7 +177,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     for obj in session.dirty:
         if isinstance(obj, m.CASE_TABLES) and (summary := _describe_update(obj)):
             changes.append(Change("update", _entity_name(obj), obj.id, _client_of(session, obj), summary))
-    for obj in session.deleted:
+    for obj in deleted:
         if isinstance(obj, m.CASE_TABLES):
             changes.append(Change("delete", _entity_name(obj), obj.id, _client_of(session, obj), _describe_new(obj)))
     if changes:
@@ -177,3 +190,6 @@ def install(session_class: type[Session]) -> None:
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "before_flush", _before_flush)
         event.listen(session_class, "after_flush", _after_flush)
+    for table in m.CASE_TABLES:
+        if not event.contains(table, "after_delete", _record_delete):
+            event.listen(table, "after_delete", _record_delete)

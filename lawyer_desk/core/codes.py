@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 import pycountry
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 # Codes INTERPOL and others use that are not (or no longer) in ISO 3166-1.
 _EXTRA_COUNTRIES = {"XK": "Kosovo", "UN": "United Nations"}
@@ -66,9 +66,13 @@ def _strip_blank(value: object) -> object:
     return value
 
 
-Country = Annotated[str, AfterValidator(check_country)]
-Language = Annotated[str, AfterValidator(check_language)]
-PartialDate = Annotated[str, AfterValidator(check_partial_date)]
+Country = Annotated[str, AfterValidator(check_country), WithJsonSchema(
+    {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2 country code"})]
+Language = Annotated[str, AfterValidator(check_language), WithJsonSchema(
+    {"type": "string", "pattern": "^[A-Za-z]{2,3}$", "description": "ISO 639-3 (or 639-1) language code"})]
+PartialDate = Annotated[str, AfterValidator(check_partial_date), WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+     "description": "A date known to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD"})]
 OptionalText = Annotated[str | None, BeforeValidator(_strip_blank)]
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
 from lawyer_desk.core import audit
-from lawyer_desk.core.errors import DamagedDatabase, NoStore, StoreError, StoreExists
+from lawyer_desk.core.errors import DamagedDatabase, DamagedHeader, NoStore, StoreError, StoreExists
 from lawyer_desk.core.paths import StorePaths
 from lawyer_desk.core.store import database, migrate
+from lawyer_desk.core.store.fileio import write_atomic
 from lawyer_desk.core.store.keyheader import (
     KdfParams,
     KeyHeader,
@@ -70,6 +71,8 @@ class Store:
         except BaseException:
             self._lock.release()
             raise
+        if write:
+            self._repair_header()
 
     # -- opening ------------------------------------------------------------------------
     @classmethod
@@ -136,6 +139,32 @@ class Store:
             self.engine.dispose()
             raise
 
+    def _repair_header(self) -> None:
+        """Rewrite a damaged or missing copy of the key header from the one that opened the store.
+
+        Runs under the writer lock, after the database opened with the key. A copy that reads
+        but differs is left alone (it may hold a passphrase change), except that the spare is
+        brought in line with a primary that unlocked (the primary is always written first).
+        """
+        good = self.header.to_bytes()
+        primary, spare = self.paths.keyheader, self.paths.keyheader_spare
+
+        def readable(path: Path) -> KeyHeader | None:
+            try:
+                return KeyHeader.from_bytes(path.read_bytes(), path.name)
+            except (OSError, DamagedHeader):
+                return None
+
+        on_primary = readable(primary)
+        try:
+            if on_primary is None:
+                write_atomic(primary, good)
+                on_primary = self.header
+            if on_primary == self.header and readable(spare) != self.header:
+                write_atomic(spare, good)
+        except (OSError, StoreError):
+            pass  # a newer or unwritable copy is left alone; the good copy still opens the store
+
     def _migrate(self) -> None:
         assert self.engine is not None
         with self.engine.connect() as conn:
@@ -170,7 +199,10 @@ class Store:
             if self.writable:
                 session.commit()
             else:
+                unsaved = session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
                 session.rollback()
+                if unsaved:
+                    raise StoreError("The store is open read-only; the change was not saved.")
         except BaseException:
             session.rollback()
             raise
@@ -184,18 +216,35 @@ class Store:
     def integrity_problems(self) -> list[str]:
         """SQLCipher page HMACs, SQLite structure and the search index; empty when sound."""
         problems: list[str] = []
-        assert self.engine is not None
+        if self.engine is None:
+            raise StoreError("The store is closed.")
         with self.engine.connect() as conn:
-            for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check"):
-                problems.append(f"encryption: {row[0]}")
-            for row in conn.exec_driver_sql("PRAGMA integrity_check"):
-                if row[0] != "ok":
-                    problems.append(f"database: {row[0]}")
+            # A damaged page makes the checks raise rather than report: each is caught, so
+            # the answer is always a list.
             try:
-                conn.execute(text("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)"))
-                conn.rollback()
+                for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check"):
+                    problems.append(f"encryption: {row[0]}")
             except SADatabaseError as exc:
-                problems.append(f"search index: {exc.orig}")
+                problems.append(f"encryption: {exc.orig}")
+            try:
+                for row in conn.exec_driver_sql("PRAGMA integrity_check"):
+                    if row[0] != "ok":
+                        problems.append(f"database: {row[0]}")
+            except SADatabaseError as exc:
+                problems.append(f"database: {exc.orig}")
+            conn.rollback()
+            # The FTS5 check is an INSERT: refused on a read-only connection, and after a
+            # decryption error it would only repeat that error.
+            if self.writable and not problems:
+                try:
+                    conn.execute(text("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)"))
+                except SADatabaseError as exc:
+                    problems.append(f"search index: {exc.orig}")
+                finally:
+                    conn.rollback()
+            if problems:
+                # SQLCipher keeps a page's decryption error on the connection; do not reuse it.
+                conn.invalidate()
         return problems
 
     def close(self) -> None:

@@ -1,0 +1,196 @@
+"""Whole cases: import from and export to the interchange format, and the case list.
+
+Import is all-or-nothing inside the caller's session and uses bulk inserts (one statement
+per table for any number of cases), which is what makes importing thousands of cases fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, selectinload
+from sqlmodel import SQLModel
+
+from lawyer_desk.core import audit
+from lawyer_desk.core import models as m
+from lawyer_desk.core.errors import InvalidInput, NotFound
+from lawyer_desk.core.interchange import case_json as cj
+
+
+def _rows(items: Sequence[SQLModel], exclude: set[str], **extra: Any) -> list[dict[str, Any]]:
+    return [{**item.model_dump(exclude=exclude), **extra} for item in items]
+
+
+def _insert_returning_ids(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    statement = insert(table).returning(table.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+    return list(session.execute(statement, rows).scalars())
+
+
+def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def import_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> list[int]:
+    """Insert the cases; returns the new client ids in order. Commit is the caller's."""
+    uids = [case.uid for case in cases if case.uid]
+    if len(set(uids)) != len(uids):
+        raise InvalidInput("The same case (uid) appears twice in this import.")
+    if uids:
+        clash = session.execute(select(m.Client.id, m.Client.uid).where(m.Client.uid.in_(uids))).first()
+        if clash:
+            raise InvalidInput(f"This case is already in the store (case {clash[0]}); nothing was imported.")
+    now = datetime.now(UTC)
+    client_rows = [{**case.client.model_dump(), "uid": case.uid or m.new_uid(), "created_at": now, "updated_at": now}
+                   for case in cases]
+    client_ids = _insert_returning_ids(session, m.Client, client_rows)
+
+    names, alerts, alert_owner, proceedings, proceeding_owner = [], [], [], [], []
+    notes, events, contacts = [], [], []
+    for case, cid in zip(cases, client_ids, strict=True):
+        names += _rows(case.names, set(), client_id=cid)
+        notes += _rows(case.notes, set(), client_id=cid, created_at=now, updated_at=now)
+        events += _rows(case.events, set(), client_id=cid)
+        contacts += _rows(case.contacts, set(), client_id=cid)
+        for alert in case.alerts:
+            alerts.append({**alert.model_dump(exclude={"key", "warrants", "history", "notifications"}),
+                           "client_id": cid})
+            alert_owner.append((case, alert))
+    _insert(session, m.NameVariant, names)
+    _insert(session, m.Note, notes)
+    _insert(session, m.Event, events)
+    _insert(session, m.Contact, contacts)
+    alert_ids = _insert_returning_ids(session, m.Alert, alerts)
+
+    warrants, history, notifications = [], [], []
+    alert_id_by_key: dict[tuple[int, str], int] = {}
+    for (case, alert), aid in zip(alert_owner, alert_ids, strict=True):
+        alert_id_by_key[(id(case), alert.key)] = aid
+        warrants += _rows(alert.warrants, set(), alert_id=aid)
+        history += _rows(alert.history, set(), alert_id=aid)
+        notifications += _rows(alert.notifications, set(), alert_id=aid)
+    _insert(session, m.ArrestWarrant, warrants)
+    _insert(session, m.AlertStatusChange, history)
+    _insert(session, m.AlertNotification, notifications)
+
+    for case, cid in zip(cases, client_ids, strict=True):
+        for proceeding in case.proceedings:
+            alert_id = alert_id_by_key[(id(case), proceeding.alert)] if proceeding.alert else None
+            proceedings.append({**proceeding.model_dump(exclude={"key", "alert"}), "client_id": cid,
+                                "alert_id": alert_id})
+            proceeding_owner.append((case, proceeding))
+    proceeding_ids = _insert_returning_ids(session, m.Proceeding, proceedings)
+    proceeding_id_by_key = {(id(case), p.key): pid
+                            for (case, p), pid in zip(proceeding_owner, proceeding_ids, strict=True)}
+    deadlines = []
+    for case, cid in zip(cases, client_ids, strict=True):
+        for deadline in case.deadlines:
+            pid = proceeding_id_by_key[(id(case), deadline.proceeding)] if deadline.proceeding else None
+            deadlines.append({**deadline.model_dump(exclude={"proceeding"}), "client_id": cid, "proceeding_id": pid})
+    _insert(session, m.Deadline, deadlines)
+
+    audit.append(session, [
+        audit.Change("import", "client", cid, cid,
+                     f"case file imported: {len(c.names)} names, {len(c.alerts)} alerts, "
+                     f"{len(c.proceedings)} proceedings, {len(c.deadlines)} deadlines, {len(c.notes)} notes, "
+                     f"{len(c.events)} events, {len(c.contacts)} contacts")
+        for c, cid in zip(cases, client_ids, strict=True)
+    ])
+    return client_ids
+
+
+def _load_client(session: Session, client_id: int) -> m.Client:
+    query = (
+        select(m.Client).where(m.Client.id == client_id).options(
+            selectinload(m.Client.names), selectinload(m.Client.notes), selectinload(m.Client.events),
+            selectinload(m.Client.contacts), selectinload(m.Client.deadlines), selectinload(m.Client.proceedings),
+            selectinload(m.Client.alerts).selectinload(m.Alert.warrants),
+            selectinload(m.Client.alerts).selectinload(m.Alert.history),
+            selectinload(m.Client.alerts).selectinload(m.Alert.notifications),
+        )
+    )
+    client = session.execute(query).scalar_one_or_none()
+    if client is None:
+        raise NotFound(f"There is no case {client_id} in this store.")
+    return client
+
+
+def _by_id(items: Sequence[Any]) -> list[Any]:
+    return sorted(items, key=lambda item: item.id)
+
+
+def export_case(session: Session, client_id: int) -> cj.CaseFileV1:
+    """The case as an interchange document (records the export in the audit trail)."""
+    client = _load_client(session, client_id)
+    alert_key = {a.id: f"alert-{i}" for i, a in enumerate(_by_id(client.alerts), 1)}
+    proceeding_key = {p.id: f"proceeding-{i}" for i, p in enumerate(_by_id(client.proceedings), 1)}
+
+    def plain(model: type[SQLModel], item: Any) -> dict[str, Any]:
+        return {name: getattr(item, name) for name in model.model_fields}
+
+    alerts = [
+        cj.AlertV1(**plain(m.AlertBase, a), key=alert_key[a.id],
+                   warrants=[cj.WarrantV1(**plain(m.ArrestWarrantBase, w)) for w in _by_id(a.warrants)],
+                   history=[cj.StatusChangeV1(**plain(m.AlertStatusChangeBase, h)) for h in _by_id(a.history)],
+                   notifications=[cj.NotificationV1(**plain(m.AlertNotificationBase, n))
+                                  for n in _by_id(a.notifications)])
+        for a in _by_id(client.alerts)
+    ]
+    case = cj.CaseFileV1(
+        format=cj.FORMAT, version=cj.VERSION, generator=cj.generator(), exported_at=datetime.now(UTC).replace(
+            microsecond=0), uid=client.uid,
+        client=cj.ClientV1(**plain(m.ClientBase, client)),
+        names=[cj.NameV1(**plain(m.NameVariantBase, n)) for n in _by_id(client.names)],
+        alerts=alerts,
+        proceedings=[cj.ProceedingV1(**plain(m.ProceedingBase, p), key=proceeding_key[p.id],
+                                     alert=alert_key.get(p.alert_id) if p.alert_id else None)
+                     for p in _by_id(client.proceedings)],
+        deadlines=[cj.DeadlineV1(**plain(m.DeadlineBase, d),
+                                 proceeding=proceeding_key.get(d.proceeding_id) if d.proceeding_id else None)
+                   for d in _by_id(client.deadlines)],
+        notes=[cj.NoteV1(**plain(m.NoteBase, n)) for n in _by_id(client.notes)],
+        events=[cj.EventV1(**plain(m.EventBase, e)) for e in _by_id(client.events)],
+        contacts=[cj.ContactV1(**plain(m.ContactBase, c)) for c in _by_id(client.contacts)],
+    )
+    audit.append(session, [audit.Change("export", "client", client.id, client.id, "case file exported")])
+    return case
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    id: int
+    display_name: str
+    nationalities: list[str]
+    custody_status: str
+    status: str
+    requesting_countries: list[str]
+    alerts: int
+    next_deadline: str | None
+
+
+def list_cases(session: Session, status: str | None = None) -> list[CaseRow]:
+    alerts = (select(m.Alert.client_id, func.count(m.Alert.id).label("n"),
+                     func.group_concat(func.distinct(m.Alert.requesting_country)).label("countries"))
+              .group_by(m.Alert.client_id).subquery())
+    deadlines = (select(m.Deadline.client_id, func.min(m.Deadline.due_date).label("due"))
+                 .where(m.Deadline.status == "open").group_by(m.Deadline.client_id).subquery())
+    query = (select(m.Client, alerts.c.n, alerts.c.countries, deadlines.c.due)
+             .outerjoin(alerts, alerts.c.client_id == m.Client.id)
+             .outerjoin(deadlines, deadlines.c.client_id == m.Client.id)
+             .order_by(m.Client.display_name, m.Client.id))
+    if status:
+        query = query.where(m.Client.status == status)
+    rows = []
+    for client, n, countries, due in session.execute(query):
+        rows.append(CaseRow(client.id, client.display_name, list(client.nationalities), str(client.custody_status),
+                            str(client.status), sorted(countries.split(",")) if countries else [], n or 0,
+                            due.isoformat() if due else None))
+    return rows

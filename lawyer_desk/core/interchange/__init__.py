@@ -1,0 +1,1 @@
+"""Interchange formats: the case JSON file and INTERPOL public notices."""
