@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("search", "search names in any script, alert references, charges, notes and events")
     p.add_argument("query", nargs="+", metavar="QUERY")
     p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p.add_argument("--all", action="store_true", help="every match, not only the best one per case")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("verify", "check the database, the search index and the audit chain")
     p.add_argument("--anchor", metavar="HASH", help="also check that this audit head hash is in the chain")
@@ -255,7 +256,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     with open_store(args, write=False) as store, store.session() as session:
-        hits = search(session, query, limit=max(1, args.limit))
+        hits = search(session, query, limit=max(1, args.limit), per_case=not args.all)
     if args.json:
         emit({"query": query, "hits": [{"case_id": h.client_id, "name": h.client_name, "kind": h.kind,
                                          "snippet": h.snippet, "score": round(h.score, 6)} for h in hits]})

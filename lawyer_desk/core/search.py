@@ -43,10 +43,16 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-def search(session: Session, query: str, limit: int = 50) -> list[Hit]:
+def search(session: Session, query: str, limit: int = 50, *, per_case: bool = False) -> list[Hit]:
+    """Ranked hits, best first; with ``per_case`` only the best hit of each case."""
     expression = match_expression(query)
     if expression is None:
         return []
+    if per_case:
+        best: dict[int, Hit] = {}
+        for hit in search(session, query, limit * 8):
+            best.setdefault(hit.client_id, hit)
+        return list(best.values())[:limit]
     rows = session.execute(
         text(
             "SELECT s.client_id, c.display_name, s.rowid, "
@@ -56,4 +62,4 @@ def search(session: Session, query: str, limit: int = 50) -> list[Hit]:
         ),
         {"q": expression, "limit": limit},
     ).all()
-    return [Hit(r[0], r[1], KINDS.get(r[2] % 16, "?"), r[2] // 16, r[3], -r[4]) for r in rows]
+    return [Hit(r[0], r[1], KINDS.get(r[2] % 16, "?"), r[2] // 16, " ".join(r[3].split()), -r[4]) for r in rows]
