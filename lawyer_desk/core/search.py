@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from lawyer_desk.core.search_fold import fold
 
+# Tables whose rows the index follows; each has insert, update and delete triggers.
+INDEXED_TABLES = ("client", "name_variant", "alert", "arrest_warrant", "note", "event")
 KINDS = {1: "name", 2: "charge", 3: "alert", 4: "note", 5: "event", 6: "client"}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 12
@@ -30,6 +32,14 @@ class Hit:
     source_id: int
     snippet: str
     score: float
+
+
+def missing_triggers(session_or_conn: Session | object) -> list[str]:
+    """Search triggers that should exist and do not (a batch migration drops them silently)."""
+    expected = {f"{table}_search_{what}" for table in INDEXED_TABLES for what in ("insert", "update", "delete")}
+    present = {row[0] for row in session_or_conn.execute(  # type: ignore[attr-defined]
+        text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+    return sorted(expected - present)
 
 
 def match_expression(query: str) -> str | None:

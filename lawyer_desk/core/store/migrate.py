@@ -15,9 +15,17 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from lawyer_desk.core.errors import NewerStore
+from lawyer_desk.core.errors import NewerStore, StoreError
+from lawyer_desk.core.search import missing_triggers
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Tables Alembic must never touch: the FTS5 index and its shadow tables are created by hand,
+# and autogenerate would otherwise propose to drop them.
+_UNMANAGED_PREFIX = "search_index"
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(_UNMANAGED_PREFIX))
 
 
 def _config(connection: Any = None) -> Config:
@@ -52,3 +60,9 @@ def check_known(connection: Any) -> bool:
 
 def upgrade(connection: Any) -> None:
     command.upgrade(_config(connection), "head")
+    missing = missing_triggers(connection)
+    if missing:
+        # A revision recreated a table in batch mode and lost its triggers: the search index
+        # would silently go stale. Fail loudly; the pre-migration copy holds the old store.
+        raise StoreError(f"The upgrade lost search triggers ({', '.join(missing)}); "
+                         "the copy in pre-migration/ holds the store as it was.")

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 from sqlmodel import SQLModel
 
 import lawyer_desk.core.models  # noqa: F401  (registers the tables on the metadata)
-
-# Tables Alembic must never touch: the FTS5 index and its shadow tables are created by hand.
-_UNMANAGED_PREFIX = "search_index"
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    return not (type_ == "table" and name is not None and name.startswith(_UNMANAGED_PREFIX))
+from lawyer_desk.core.store.migrate import include_object
 
 
 connection = context.config.attributes["connection"]
