@@ -269,31 +269,59 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
     from lawyer_desk.core import audit
 
+    chain: audit.ChainReport | None = None
+    anchored: bool | None = None
     with open_store(args, write=False) as store:
         problems = store.integrity_problems()
-        chain = store.audit_report()
-        anchored = None
-        if args.anchor:
-            with store.session() as session:
-                anchored = audit.contains(session, args.anchor)
-    ok = not problems and chain.intact and anchored is not False
+        try:
+            chain = store.audit_report()
+            if args.anchor:
+                with store.session() as session:
+                    anchored = audit.contains(session, args.anchor)
+        except SADatabaseError:
+            if not problems:
+                raise
+            # The damage found above also hides the audit trail: report it, do not fail on it.
+    ok = not problems and chain is not None and chain.intact and anchored is not False
     if args.json:
         emit({"ok": ok, "database": problems,
-              "audit": {"entries": chain.entries, "head": chain.head, "first_broken": chain.first_broken},
+              "audit": None if chain is None else {"entries": chain.entries, "head": chain.head,
+                                                   "first_broken": chain.first_broken},
               "anchor": None if args.anchor is None else {"hash": args.anchor, "found": anchored}})
         return 0 if ok else 1
     print(f"database and search index: {'ok' if not problems else 'DAMAGED'}")
     for problem in problems:
         print(f"  {problem}")
-    if chain.intact:
+    if chain is None:
+        print("audit chain: cannot be read (it lies in the damaged part of the database)")
+    elif chain.intact:
         print(f"audit chain: ok ({chain.entries} entries, head {chain.head})")
     else:
         print(f"audit chain: BROKEN at entry {chain.first_broken} (entries before it are intact)")
     if args.anchor:
-        print(f"anchor {args.anchor}: {'found in the chain' if anchored else 'NOT in the chain'}")
+        state = {True: "found in the chain", False: "NOT in the chain", None: "cannot be looked up"}[anchored]
+        print(f"anchor {args.anchor}: {state}")
     return 0 if ok else 1
+
+
+def quiet_sqlcipher() -> None:
+    """Stop SQLCipher's own log (on stderr, one line per failed page check, process-wide).
+
+    A damaged page is reported once, as this program's one-line error or by ``verify``.
+    """
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    except sqlcipher3.Error:
+        pass  # an SQLCipher without the setting logs nothing of its own
+    finally:
+        conn.close()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -309,6 +337,7 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return 0
     try:
+        quiet_sqlcipher()
         return COMMANDS[args.command](args)
     except LawyerDeskError as exc:
         log.warning("command %s failed: %s", args.command, type(exc).__name__)

@@ -6,12 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from lawyer_desk.core.store import KdfParams, Store  # noqa: E402
+from lawyer_desk.core.store import KdfParams, Store
 
 PASSPHRASE = "correct horse battery staple"
 

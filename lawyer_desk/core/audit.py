@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect, insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session, object_session
 from sqlmodel import SQLModel
 
@@ -124,12 +124,17 @@ def _client_of(session: Session, obj: SQLModel) -> int | None:
         return obj.client_id  # type: ignore[no-any-return]
     alert_id = getattr(obj, "alert_id", None)
     if alert_id is not None:
+        # An alert deleted in this same flush is gone from the table but still in the session.
+        alert = session.identity_map.get(inspect(m.Alert).identity_key_from_primary_key((alert_id,)))
+        if alert is not None:
+            return alert.client_id  # type: ignore[attr-defined, no-any-return]
         return session.connection().execute(select(m.Alert.client_id).where(m.Alert.id == alert_id)).scalar()
     return None
 
 
 def _describe_new(obj: SQLModel) -> str:
-    fields = {k: v for k, v in obj.model_dump(warnings=False).items() if k not in _SKIP_FIELDS and v not in (None, [], "")}
+    fields = {k: v for k, v in obj.model_dump(warnings=False).items()
+              if k not in _SKIP_FIELDS and v not in (None, [], "")}
     return "; ".join(f"{k}={_show(v)}" for k, v in fields.items())
 
 
@@ -152,7 +157,7 @@ def _record_delete(_mapper: Any, _connection: Any, obj: Any) -> None:
     # ``session.deleted`` lacks children removed from a relationship (delete-orphan): the
     # flush finds those itself, so every row it deletes is collected here.
     session = object_session(obj)
-    if session is not None:
+    if session is not None and SESSION_KEY in session.info:
         session.info.setdefault(_DELETED_KEY, []).append(obj)
 
 

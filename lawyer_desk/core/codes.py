@@ -40,7 +40,7 @@ def check_language(value: str) -> str:
     return found.alpha_3
 
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # ASCII: "١٩٧٩" is no date here
 
 
 def check_partial_date(value: str) -> str:

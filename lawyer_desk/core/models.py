@@ -7,8 +7,8 @@ correctly as text.
 """
 
 import uuid
-from typing import Any, Optional
 from datetime import UTC, date, datetime, time
+from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlmodel import Field, Relationship, SQLModel

@@ -16,7 +16,7 @@ from lawyer_desk.core.errors import InvalidInput, NotFound
 from lawyer_desk.core.interchange import case_json as cj
 from lawyer_desk.core.search import search
 from lawyer_desk.core.store import KdfParams, Store
-
+from lawyer_desk.core.vocab import NameKind, Script
 from tests.conftest import PASSPHRASE
 
 
@@ -84,8 +84,8 @@ def test_links_between_alerts_proceedings_and_deadlines_survive(store: Store) ->
 def test_import_is_all_or_nothing(store: Store) -> None:
     """A failure on the last table of the last case leaves nothing of any case behind."""
     good, bad = demo_cases()[:2]
-    broken_name = cj.NameV1.model_construct(text=None, script="Latin", language=None, romanisation=None,
-                                            kind="legal", source=None)
+    broken_name = cj.NameV1.model_construct(text=None, script=Script.latin, language=None, romanisation=None,
+                                            kind=NameKind.legal, source=None)
     bad = bad.model_copy(update={"names": [*bad.names, broken_name]})
     before = _counts(store)
     with pytest.raises(IntegrityError), store.session() as session:

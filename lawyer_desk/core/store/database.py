@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from lawyer_desk.core.errors import DamagedDatabase, StoreError
 from lawyer_desk.core.search_fold import fold
@@ -42,6 +42,8 @@ def connect(path: Path, raw_key: bytes, *, create: bool = False, readonly: bool 
     except sqlcipher3.OperationalError as exc:
         raise StoreError(f"The case database cannot be opened: {exc}.") from None
     try:
+        # SQLCipher would print page-check failures on stderr; they surface as errors instead.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{raw_key.hex()}'\"")
         version = conn.execute("PRAGMA cipher_version").fetchone()
         if not version or not version[0]:
@@ -73,7 +75,9 @@ def make_engine(path: Path, raw_key: bytes, *, readonly: bool = False) -> Engine
         "sqlite://",
         module=sqlcipher3,
         creator=lambda: connect(path, raw_key, readonly=readonly),
-        poolclass=NullPool if readonly else None,
+        # A file database gets a real pool (one connection per checkout, so background
+        # threads never share one); the "sqlite://" URL would otherwise pick a singleton pool.
+        poolclass=NullPool if readonly else QueuePool,
     )
 
     # The driver's own transaction handling is off (isolation_level=None); SQLAlchemy

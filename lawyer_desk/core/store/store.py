@@ -101,7 +101,12 @@ class Store:
         except OSError as exc:
             raise StoreError(f"Cannot create the store folder {paths.root}: {exc.strerror}.") from None
         lock = WriterLock(paths.lock)
-        lock.acquire()
+        try:
+            lock.acquire()
+        except StoreError:
+            if created_dir:
+                shutil.rmtree(paths.root, ignore_errors=True)
+            raise
         data_key = new_data_key()
         header = KeyHeader.seal(data_key, passphrase, kdf or KdfParams.calibrated())
         try:
@@ -155,8 +160,8 @@ class Store:
             except (OSError, DamagedHeader):
                 return None
 
-        on_primary = readable(primary)
         try:
+            on_primary = readable(primary)
             if on_primary is None:
                 write_atomic(primary, good)
                 on_primary = self.header

@@ -6,13 +6,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from sqlalchemy.exc import IntegrityError
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import DamagedDatabase
 from lawyer_desk.core.store import KdfParams, Store
 from lawyer_desk.core.store.database import APPLICATION_ID, STORE_FORMAT
+from tests.conftest import PASSPHRASE
 
 
 def _fill(store: Store, clients: int = 30) -> None:

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from sqlmodel import select
 
 from lawyer_desk.core import models as m
@@ -22,6 +21,7 @@ from lawyer_desk.core.store.keyheader import (
     write_header,
 )
 from lawyer_desk.core.store.keyheader import _canonical as canonical
+from tests.conftest import PASSPHRASE
 
 CHEAP = KdfParams.cheap()
 

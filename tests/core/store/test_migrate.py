@@ -16,7 +16,6 @@ from lawyer_desk.core.errors import StoreError
 from lawyer_desk.core.store import KdfParams, Store, database, migrate
 from lawyer_desk.core.store.keyheader import subkey
 from lawyer_desk.core.store.migrate import include_object
-
 from tests.conftest import PASSPHRASE
 
 EXTRA_REVISION = '''
@@ -54,7 +53,8 @@ def _with_extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra:
                          table: str = "contact", recreate: str = "auto") -> None:
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(EXTRA_REVISION.format(extra=extra, table=table, recreate=recreate), encoding="utf-8")
+    revision = EXTRA_REVISION.format(extra=extra, table=table, recreate=recreate)
+    (scripts / "versions" / "0002_test.py").write_text(revision, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
 
 
@@ -117,6 +117,6 @@ def test_upgrade_that_drops_search_triggers_fails_loudly(
         store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _store_with_a_case(store_dir)
     _with_extra_revision(tmp_path, monkeypatch, "pass", table="note", recreate="always")
-    with pytest.raises(StoreError, match="lost search triggers.*note_search_insert"):
+    with pytest.raises(StoreError, match=r"lost search triggers.*note_search_insert"):
         Store.open(store_dir, PASSPHRASE)
     assert list((store_dir / "pre-migration").glob("case-0001-*.db"))

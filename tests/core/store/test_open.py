@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
@@ -32,6 +31,7 @@ from lawyer_desk.core.errors import (
     WrongPassphrase,
 )
 from lawyer_desk.core.store import KdfParams, Store
+from tests.conftest import PASSPHRASE
 
 CHEAP = KdfParams.cheap()
 REPO = Path(__file__).resolve().parents[3]
@@ -228,7 +228,7 @@ def test_database_is_encrypted(closed_store: Path) -> None:
         assert store.engine is not None
         with store.engine.connect() as conn2:
             version = conn2.exec_driver_sql("PRAGMA cipher_version").scalar()
-            assert isinstance(version, str) and version.split(".")[0] >= "4"
+            assert isinstance(version, str) and int(version.split(".")[0]) >= 4
 
 
 @pytest.mark.parametrize("write", [True, False])

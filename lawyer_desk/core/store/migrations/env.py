@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import lawyer_desk.core.models  # noqa: F401  (registers the tables on the metadata)
+import lawyer_desk.core.models  # registers the tables on the metadata
 from lawyer_desk.core.store.migrate import include_object
 
 

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27
 
 The tables of the first release, and the FTS5 search index with the triggers that keep it
@@ -40,9 +40,9 @@ def _create_search_index() -> None:
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
     )
     for table, code, body, client in _SEARCH_SOURCES:
-        insert = (f"INSERT INTO search_index(rowid, text, folded, client_id) "
+        insert = (f"INSERT INTO search_index(rowid, text, folded, client_id) "  # noqa: S608 (fixed DDL)
                   f"VALUES (NEW.id * 16 + {code}, {body}, ld_fold({body}), {client});")
-        delete = f"DELETE FROM search_index WHERE rowid = OLD.id * 16 + {code};"
+        delete = f"DELETE FROM search_index WHERE rowid = OLD.id * 16 + {code};"  # noqa: S608
         op.execute(f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN {insert} END")
         op.execute(f"CREATE TRIGGER {table}_search_update AFTER UPDATE ON {table} BEGIN {delete} {insert} END")
         op.execute(f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table} BEGIN {delete} END")
