@@ -91,7 +91,7 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
         return lines[0] if lines else ""
     if os.environ.get(ENV_PASSPHRASE):
         return os.environ[ENV_PASSPHRASE]
-    if sys.stdin.isatty():
+    if sys.stdin is not None and sys.stdin.isatty():  # None: started with standard input closed
         first = getpass.getpass("Passphrase: ")
         if confirm and getpass.getpass("Passphrase again: ") != first:
             raise InvalidInput("The two passphrases differ; nothing was created.")
@@ -135,8 +135,26 @@ def progress[T](items: Iterable[T], total: int, label: str) -> Iterator[T]:
         yield from items
 
 
+def _speaks_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def safe_streams() -> None:
+    """Never fail on a name the output's encoding cannot hold.
+
+    Output redirected to a file or a pipe on Windows uses the ANSI code page (cp1252…),
+    which has no Arabic, Cyrillic or Han letters: such characters are written as
+    ``\\uXXXX`` escapes rather than ending the command with UnicodeEncodeError.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if not _speaks_utf8(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def emit(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    # JSON for a stream that is not UTF-8 is plain ASCII (``\\uXXXX``): valid JSON in any encoding.
+    text = json.dumps(data, ensure_ascii=not _speaks_utf8(sys.stdout), indent=2, default=str)
+    sys.stdout.write(text + "\n")
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -176,6 +194,8 @@ def _import_files(args: argparse.Namespace, label: str,
             if not args.json:
                 for result in results:
                     print(result.pop("_line"), flush=True)
+                    for warning in result.get("warnings", ()):
+                        print(f"lawyer-desk: warning: {path}: {warning}", file=sys.stderr)
     if args.json:
         for result in done:
             result.pop("_line", None)
@@ -205,7 +225,7 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
         notices = interpol_notice.parse_notices(read_bytes(path, interpol_notice.MAX_NOTICE_BYTES), str(path))
         results = interpol_notice.import_notices(session, notices)
         return [{"file": str(path), "reference": r.reference, "case_id": r.client_id, "alert_id": r.alert_id,
-                 "created": r.created,
+                 "created": r.created, "warnings": list(r.warnings),
                  "_line": f"{'created' if r.created else 'updated'} case {r.client_id}: notice {r.reference}"}
                 for r in results]
 
@@ -308,22 +328,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def quiet_sqlcipher() -> None:
-    """Stop SQLCipher's own log (on stderr, one line per failed page check, process-wide).
-
-    A damaged page is reported once, as this program's one-line error or by ``verify``.
-    """
-    import sqlcipher3
-
-    conn = sqlcipher3.connect(":memory:")
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-    except sqlcipher3.Error:
-        pass  # an SQLCipher without the setting logs nothing of its own
-    finally:
-        conn.close()
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-case": cmd_import_case, "export-case": cmd_export_case,
     "import-notice": cmd_import_notice, "cases": cmd_cases, "search": cmd_search, "verify": cmd_verify,
@@ -331,13 +335,13 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def run(argv: list[str]) -> int:
+    safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
     try:
-        quiet_sqlcipher()
         return COMMANDS[args.command](args)
     except LawyerDeskError as exc:
         log.warning("command %s failed: %s", args.command, type(exc).__name__)

@@ -6,7 +6,7 @@ import copy
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -45,23 +45,27 @@ def cli_env(passphrase: str | None = PASSPHRASE, **extra: str) -> dict[str, str]
 
 
 def run_cli(*args: str | Path, passphrase: str | None = PASSPHRASE, env: dict[str, str] | None = None,
-            timeout: float = CLI_TIMEOUT) -> Result:
-    """``python -m lawyer_desk ARGS`` in a real process, standard input closed."""
+            timeout: float = CLI_TIMEOUT, no_stdin: bool = False) -> Result:
+    """``python -m lawyer_desk ARGS`` in a real process, standard input empty (``/dev/null``).
+
+    ``no_stdin``: standard input is not even open, as for some services and schedulers.
+    """
+    command = [sys.executable, "-m", "lawyer_desk", *map(str, args)]
+    if no_stdin:
+        command = ["/bin/sh", "-c", 'exec "$0" "$@" <&-', *command]
     return subprocess.run(
-        [sys.executable, "-m", "lawyer_desk", *map(str, args)],
+        command,
         cwd=REPO, env=env if env is not None else cli_env(passphrase), stdin=subprocess.DEVNULL,
         capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout, check=False,
     )
 
 
-def run_many(calls: Sequence[Sequence[str | Path]], *, env: dict[str, str] | Sequence[dict[str, str]] | None = None,
-             before: Callable[[], object] | None = None) -> list[Result]:
+def run_many(calls: Sequence[Sequence[str | Path]], *,
+             env: dict[str, str] | Sequence[dict[str, str]] | None = None) -> list[Result]:
     """Independent commands run side by side (the machine has more than one core).
 
-    ``env`` is one environment for all or one per command; ``before`` runs first.
+    ``env`` is one environment for all the commands, or a list of one per command.
     """
-    if before is not None:
-        before()
     envs = list(env) if isinstance(env, Sequence) else [env or cli_env()] * len(calls)
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         return list(pool.map(lambda args, e: run_cli(*args, env=e), calls, envs))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -112,21 +113,25 @@ def test_init_creates_a_store_and_a_second_init_changes_nothing(tmp_path: Path) 
 
 
 def test_passphrase_problems(cheap_store: Path, tmp_path: Path) -> None:
+    short_file = tmp_path / "short.txt"
+    short_file.write_text("short\n", encoding="utf-8")
     secret = tmp_path / "passphrase.txt"
     secret.write_text(f"{PASSPHRASE}\nthe second line is not part of it\n", encoding="utf-8")
     short, missing, from_file = run_many([
-        ["init", "--data-dir", tmp_path / "new", "--passphrase-file", tmp_path / "short.txt"],
+        ["init", "--data-dir", tmp_path / "new", "--passphrase-file", short_file],
         ["cases", "--data-dir", cheap_store],
         # the file wins over the environment (which holds a wrong passphrase here)
         ["cases", "--json", "--data-dir", cheap_store, "--passphrase-file", secret],
-    ], env=[cli_env(None), cli_env(None), cli_env("not the passphrase")],
-        before=lambda: (tmp_path / "short.txt").write_text("short\n", encoding="utf-8"))
+    ], env=[cli_env(None), cli_env(None), cli_env("not the passphrase")])
 
     assert_error(short, 1, "too short")
     assert not (tmp_path / "new").exists()
     # No passphrase and no terminal to ask on: a usage error, in one line.
     assert_error(missing, 2, "LAWYER_DESK_PASSPHRASE", "--passphrase-file")
     assert missing.stdout == ""
+    if sys.platform != "win32":  # standard input not open at all (sys.stdin is None)
+        assert_error(run_cli("cases", "--data-dir", cheap_store, passphrase=None, no_stdin=True), 2,
+                     "LAWYER_DESK_PASSPHRASE")
     assert_ok(from_file)
     assert len(json.loads(from_file.stdout)["cases"]) == 2
 
@@ -165,6 +170,19 @@ def test_search_finds_the_uyghur_client_in_every_script(demo_store: Path) -> Non
         assert data["hits"][0]["name"] == "Idris Mamut", query
         found.add(data["hits"][0]["case_id"])
     assert found == {_case_id(demo_store, "Idris Mamut")}, "every spelling must find the same case"
+
+
+def test_output_in_a_code_page_without_the_names(demo_store: Path) -> None:
+    """Output redirected on Windows is in the ANSI code page (here cp1252): no crash, no loss."""
+    env = cli_env(PYTHONIOENCODING="cp1252")
+    listing, listing_json = run_many([["cases", "--data-dir", demo_store],
+                                      ["cases", "--json", "--data-dir", demo_store]], env=env)
+    for result in (listing, listing_json):
+        assert_ok(result)
+        assert result.stderr == ""
+    assert "Ay\\u015fe Y\\u0131ld\\u0131r\\u0131m" in listing.stdout
+    assert listing_json.stdout.isascii()
+    assert "Ayşe Yıldırım" in {case["name"] for case in json.loads(listing_json.stdout)["cases"]}
 
 
 # --- case files --------------------------------------------------------------------------
@@ -246,6 +264,18 @@ def test_import_notice_twice_updates_the_same_case(cheap_store: Path, tmp_path: 
     after_second = counts(cheap_store)
     assert after_first["client"] == before["client"] + 1
     assert after_second == after_first, "a second import of the same notice changes nothing"
+
+
+def test_import_notice_reports_codes_it_left_out(cheap_store: Path, tmp_path: Path) -> None:
+    notice = tmp_path / "notice.json"
+    shutil.copyfile(REPO / "tests" / "data" / "notices" / "two-warrants.json", notice)
+    result = run_cli("import-notice", notice, "--data-dir", cheap_store)
+    assert_ok(result)
+    assert result.stdout.startswith("created case")
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 2, result.stderr
+    assert all(line.startswith(f"lawyer-desk: warning: {notice}: $.") for line in warnings)
+    assert "'922'" in warnings[0] and "'XXQ'" in warnings[1]
 
 
 # --- stores that do not open -------------------------------------------------------------

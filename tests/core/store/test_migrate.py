@@ -56,6 +56,7 @@ def _with_extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra:
     revision = EXTRA_REVISION.format(extra=extra, table=table, recreate=recreate)
     (scripts / "versions" / "0002_test.py").write_text(revision, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
 
 
 def _store_with_a_case(store_dir: Path) -> None:
@@ -120,3 +121,7 @@ def test_upgrade_that_drops_search_triggers_fails_loudly(
     with pytest.raises(StoreError, match=r"lost search triggers.*note_search_insert"):
         Store.open(store_dir, PASSPHRASE)
     assert list((store_dir / "pre-migration").glob("case-0001-*.db"))
+
+
+def test_fast_path_head_matches_the_scripts() -> None:
+    assert migrate.head_revision() == migrate.HEAD_REVISION
