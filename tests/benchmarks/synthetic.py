@@ -15,9 +15,49 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-GIVEN = ["Idris", "Aleksei", "Rustam", "Ayse", "Mehmet", "Anvar", "Dilnoza", "Timur", "Farid", "Leyla", "Omar", "Karim", "Nadia", "Sergei", "Dmitri", "Olga", "Ivan", "Bakhtiyar", "Gulnara", "Ilham", "Abdul", "Rahim", "Yusuf", "Zainab", "Amina", "Hassan", "Ali", "Murat", "Kemal", "Elif", "Zeynep", "Arslan", "Aziz", "Bahrom", "Jamshid", "Nodir", "Sardor", "Umida", "Malika", "Shirin", "Parviz", "Davron", "Ruslan", "Marat", "Ainur", "Aigerim", "Nurlan", "Yerlan", "Erkin", "Abdurehim", "Mahmut", "Tursun", "Gulzar", "Memet", "Ablikim", "Ekber", "Nurmemet", "Patigul", "Aynur", "Rahila", "Adil", "Alim", "Batur", "Dilshat", "Enver", "Gheyret", "Hesen", "Ibrahim", "Jelil", "Kamil", "Lutfulla", "Mukhtar", "Nijat", "Obul", "Perhat", "Qasim", "Rozi", "Salih", "Tahir", "Ubul", "Vahid", "Yasin", "Zohra", "Anna", "Maria", "Elena", "Natalia", "Pavel", "Andrei", "Mikhail", "Nikolai", "Viktor", "Yuri", "Oleg", "Igor", "Svetlana", "Tatiana", "Irina", "Ekaterina", "Ksenia", "Roman", "Artem", "Maksim", "Denis", "Vadim", "Anton", "Boris", "Gleb", "Lev", "Fatima", "Mariam", "Samira", "Layla", "Hamid", "Reza", "Mahmoud", "Mustafa", "Khalid", "Tariq", "Walid", "Nabil", "Sami", "Faisal", "Bilal", "Emre", "Burak", "Can", "Deniz", "Selin", "Ozan", "Cem", "Hakan", "Serkan", "Volkan", "Tuncay", "Baris", "Wei", "Jing", "Ming", "Hua", "Lan", "Ying", "Jun", "Tao", "Lei", "Bo", "Min", "Hong", "Xiu", "Zhen", "Kamal", "Anwar", "Javed", "Imran", "Sajid", "Nasir", "Tamara", "Ramin", "Kaveh", "Dariush", "Behzad", "Arash", "Navid", "Sina", "Farhad", "Golnar"]
+GIVEN = ["Idris", "Aleksei", "Rustam", "Ayse", "Mehmet", "Anvar", "Dilnoza", "Timur", "Farid", "Leyla", "Omar",
+         "Karim", "Nadia", "Sergei", "Dmitri", "Olga", "Ivan", "Bakhtiyar", "Gulnara", "Ilham", "Abdul", "Rahim",
+         "Yusuf", "Zainab", "Amina", "Hassan", "Ali", "Murat", "Kemal", "Elif", "Zeynep", "Arslan", "Aziz", "Bahrom",
+         "Jamshid", "Nodir", "Sardor", "Umida", "Malika", "Shirin", "Parviz", "Davron", "Ruslan", "Marat", "Ainur",
+         "Aigerim", "Nurlan", "Yerlan", "Erkin", "Abdurehim", "Mahmut", "Tursun", "Gulzar", "Memet", "Ablikim",
+         "Ekber", "Nurmemet", "Patigul", "Aynur", "Rahila", "Adil", "Alim", "Batur", "Dilshat", "Enver", "Gheyret",
+         "Hesen", "Ibrahim", "Jelil", "Kamil", "Lutfulla", "Mukhtar", "Nijat", "Obul", "Perhat", "Qasim", "Rozi",
+         "Salih", "Tahir", "Ubul", "Vahid", "Yasin", "Zohra", "Anna", "Maria", "Elena", "Natalia", "Pavel", "Andrei",
+         "Mikhail", "Nikolai", "Viktor", "Yuri", "Oleg", "Igor", "Svetlana", "Tatiana", "Irina", "Ekaterina",
+         "Ksenia", "Roman", "Artem", "Maksim", "Denis", "Vadim", "Anton", "Boris", "Gleb", "Lev", "Fatima", "Mariam",
+         "Samira", "Layla", "Hamid", "Reza", "Mahmoud", "Mustafa", "Khalid", "Tariq", "Walid", "Nabil", "Sami",
+         "Faisal", "Bilal", "Emre", "Burak", "Can", "Deniz", "Selin", "Ozan", "Cem", "Hakan", "Serkan", "Volkan",
+         "Tuncay", "Baris", "Wei", "Jing", "Ming", "Hua", "Lan", "Ying", "Jun", "Tao", "Lei", "Bo", "Min", "Hong",
+         "Xiu", "Zhen", "Kamal", "Anwar", "Javed", "Imran", "Sajid", "Nasir", "Tamara", "Ramin", "Kaveh", "Dariush",
+         "Behzad", "Arash", "Navid", "Sina", "Farhad", "Golnar"]
 
-SURNAMES = ["Mamut", "Vetrov", "Nazarov", "Yildirim", "Karimov", "Rakhimov", "Tursunov", "Abdullaev", "Ismailov", "Aliyev", "Hasanov", "Kuznetsov", "Petrov", "Sokolov", "Volkov", "Morozov", "Orlov", "Sultanov", "Yusupov", "Kadyrov", "Ahmadi", "Rahmani", "Hosseini", "Celik", "Demir", "Kaya", "Sahin", "Ozturk", "Aydin", "Qasimov", "Osmanov", "Tohti", "Ablimit", "Imin", "Kurban", "Niyaz", "Hoshur", "Abdukerim", "Memtimin", "Rozi", "Sidiq", "Yasin", "Omer", "Eli", "Tokhti", "Qadir", "Ghopur", "Semet", "Hamut", "Barat", "Ilyasov", "Makhmudov", "Nurmatov", "Saidov", "Tashkentov", "Umarov", "Zakirov", "Fayzullaev", "Ergashev", "Juraev", "Kholmatov", "Mirzaev", "Safarov", "Sharipov", "Davletov", "Bekov", "Akhmetov", "Nurbekov", "Seitkali", "Zhakupov", "Ivanov", "Smirnov", "Popov", "Lebedev", "Kozlov", "Novikov", "Pavlov", "Semenov", "Golubev", "Vinogradov", "Bogdanov", "Vorobiev", "Fedorov", "Mikhailov", "Belov", "Tarasov", "Belyaev", "Komarov", "Kiselev", "Makarov", "Andreev", "Kovalev", "Ilyin", "Gusev", "Titov", "Kuzmin", "Kudryavtsev", "Baranov", "Kulikov", "Alekseev", "Stepanov", "Yakovlev", "Sorokin", "Sergeev", "Romanov", "Zakharov", "Borisov", "Korolev", "Gerasimov", "Ponomarev", "Grigoriev", "Lazarev", "Medvedev", "Ershov", "Nikitin", "Sobolev", "Ryabov", "Polyakov", "Tsvetkov", "Danilov", "Zhukov", "Frolov", "Zhuravlev", "Nikolaev", "Krylov", "Maksimov", "Sidorov", "Osipov", "Belousov", "Fedotov", "Dorofeev", "Egorov", "Matveev", "Bobrov", "Dmitriev", "Kalinin", "Anisimov", "Petukhov", "Antonov", "Timofeev", "Nikiforov", "Veselov", "Filippov", "Markov", "Bolshakov", "Sukhanov", "Mironov", "Shiryaev", "Aleksandrov", "Konovalov", "Shestakov", "Kazakov", "Efimov", "Denisov", "Gromov", "Fomin", "Davydov", "Melnikov", "Shcherbakov", "Blinov", "Kolesnikov", "Karpov", "Afanasiev", "Vlasov", "Maslov", "Isakov", "Tikhonov", "Aksenov", "Gavrilov", "Rodionov", "Kotov", "Gorbunov", "Kudryashov", "Bykov", "Zuev", "Tretyakov", "Savelyev", "Panov", "Rybakov", "Suvorov", "Abramov", "Voronov", "Mukhin", "Arkhipov", "Trofimov", "Martynov", "Emelyanov", "Gorshkov", "Chernov", "Ovchinnikov", "Seleznev", "Panfilov", "Kopylov", "Mikheev", "Galkin", "Nazarov", "Lobanov", "Lukin", "Belyakov", "Potapov", "Nekrasov", "Khokhlov", "Zhdanov", "Naumov", "Shilov", "Vorontsov", "Ermakov", "Drozdov", "Ignatiev", "Savin", "Loginov", "Safonov", "Kapustin", "Kirillov", "Moiseev", "Eliseev", "Koshelev", "Kostin", "Gorbachev", "Orekhov", "Efremov", "Isaev", "Evdokimov", "Kalashnikov", "Kabanov", "Noskov", "Yudin", "Kulagin", "Lapin", "Prokhorov", "Nesterov", "Kharitonov", "Agafonov", "Muravyov", "Laptev", "Ganin", "Gordeev", "Bazhenov", "Kotova"]
+SURNAMES = ["Mamut", "Vetrov", "Nazarov", "Yildirim", "Karimov", "Rakhimov", "Tursunov", "Abdullaev", "Ismailov",
+            "Aliyev", "Hasanov", "Kuznetsov", "Petrov", "Sokolov", "Volkov", "Morozov", "Orlov", "Sultanov",
+            "Yusupov", "Kadyrov", "Ahmadi", "Rahmani", "Hosseini", "Celik", "Demir", "Kaya", "Sahin", "Ozturk",
+            "Aydin", "Qasimov", "Osmanov", "Tohti", "Ablimit", "Imin", "Kurban", "Niyaz", "Hoshur", "Abdukerim",
+            "Memtimin", "Rozi", "Sidiq", "Yasin", "Omer", "Eli", "Tokhti", "Qadir", "Ghopur", "Semet", "Hamut",
+            "Barat", "Ilyasov", "Makhmudov", "Nurmatov", "Saidov", "Tashkentov", "Umarov", "Zakirov", "Fayzullaev",
+            "Ergashev", "Juraev", "Kholmatov", "Mirzaev", "Safarov", "Sharipov", "Davletov", "Bekov", "Akhmetov",
+            "Nurbekov", "Seitkali", "Zhakupov", "Ivanov", "Smirnov", "Popov", "Lebedev", "Kozlov", "Novikov",
+            "Pavlov", "Semenov", "Golubev", "Vinogradov", "Bogdanov", "Vorobiev", "Fedorov", "Mikhailov", "Belov",
+            "Tarasov", "Belyaev", "Komarov", "Kiselev", "Makarov", "Andreev", "Kovalev", "Ilyin", "Gusev", "Titov",
+            "Kuzmin", "Kudryavtsev", "Baranov", "Kulikov", "Alekseev", "Stepanov", "Yakovlev", "Sorokin", "Sergeev",
+            "Romanov", "Zakharov", "Borisov", "Korolev", "Gerasimov", "Ponomarev", "Grigoriev", "Lazarev", "Medvedev",
+            "Ershov", "Nikitin", "Sobolev", "Ryabov", "Polyakov", "Tsvetkov", "Danilov", "Zhukov", "Frolov",
+            "Zhuravlev", "Nikolaev", "Krylov", "Maksimov", "Sidorov", "Osipov", "Belousov", "Fedotov", "Dorofeev",
+            "Egorov", "Matveev", "Bobrov", "Dmitriev", "Kalinin", "Anisimov", "Petukhov", "Antonov", "Timofeev",
+            "Nikiforov", "Veselov", "Filippov", "Markov", "Bolshakov", "Sukhanov", "Mironov", "Shiryaev",
+            "Aleksandrov", "Konovalov", "Shestakov", "Kazakov", "Efimov", "Denisov", "Gromov", "Fomin", "Davydov",
+            "Melnikov", "Shcherbakov", "Blinov", "Kolesnikov", "Karpov", "Afanasiev", "Vlasov", "Maslov", "Isakov",
+            "Tikhonov", "Aksenov", "Gavrilov", "Rodionov", "Kotov", "Gorbunov", "Kudryashov", "Bykov", "Zuev",
+            "Tretyakov", "Savelyev", "Panov", "Rybakov", "Suvorov", "Abramov", "Voronov", "Mukhin", "Arkhipov",
+            "Trofimov", "Martynov", "Emelyanov", "Gorshkov", "Chernov", "Ovchinnikov", "Seleznev", "Panfilov",
+            "Kopylov", "Mikheev", "Galkin", "Nazarov", "Lobanov", "Lukin", "Belyakov", "Potapov", "Nekrasov",
+            "Khokhlov", "Zhdanov", "Naumov", "Shilov", "Vorontsov", "Ermakov", "Drozdov", "Ignatiev", "Savin",
+            "Loginov", "Safonov", "Kapustin", "Kirillov", "Moiseev", "Eliseev", "Koshelev", "Kostin", "Gorbachev",
+            "Orekhov", "Efremov", "Isaev", "Evdokimov", "Kalashnikov", "Kabanov", "Noskov", "Yudin", "Kulagin",
+            "Lapin", "Prokhorov", "Nesterov", "Kharitonov", "Agafonov", "Muravyov", "Laptev", "Ganin", "Gordeev",
+            "Bazhenov", "Kotova"]
 
 CYRILLIC = [("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("yu", "ю"),
             ("ya", "я"), ("yo", "ё"), ("a", "а"), ("b", "б"), ("c", "к"), ("d", "д"), ("e", "е"), ("f", "ф"),
@@ -130,8 +170,42 @@ DEADLINE_TITLES = ["Written observations to the court", "Appeal against the extr
 
 # Note text: a vocabulary of a few thousand words with Zipf-like frequencies. The first words
 # are the most frequent; legal words come next, invented place and organisation words last.
-COMMON = ["the", "of", "and", "to", "in", "a", "that", "is", "was", "for", "on", "by", "with", "as", "it", "be", "at", "this", "from", "or", "an", "are", "not", "which", "his", "her", "he", "she", "they", "their", "has", "have", "had", "were", "been", "its", "after", "before", "would", "under", "against"]
-LEGAL = ["court", "client", "alert", "notice", "warrant", "extradition", "refugee", "asylum", "hearing", "appeal", "decision", "request", "police", "prosecutor", "judge", "evidence", "detention", "custody", "release", "bail", "interpreter", "translation", "ministry", "interpol", "ccf", "commission", "files", "deletion", "access", "correction", "compliant", "article", "rules", "processing", "data", "political", "religious", "ethnic", "persecution", "torture", "risk", "prison", "conditions", "fair", "trial", "absentia", "charge", "charges", "offence", "criminal", "code", "penal", "sentence", "conviction", "acquittal", "investigation", "arrest", "border", "passport", "travel", "document", "identity", "family", "wife", "husband", "children", "brother", "sister", "mother", "father", "witness", "statement", "testimony", "lawyer", "counsel", "defence", "embassy", "consulate", "authority", "authorities", "national", "central", "bureau", "general", "secretariat", "diffusion", "red", "blue", "yellow", "publication", "restricted", "public", "extract", "status", "review", "admissibility", "merits", "deadline", "statutory", "time", "limit", "days", "months", "years", "submission", "observations", "reply", "hearing", "adjourned", "postponed", "scheduled", "interview", "report", "expert", "medical", "psychological", "evidence", "letter", "email", "telephone", "meeting", "visit", "camp", "camps", "detention", "centre", "facility", "guards", "abuse", "ill", "treatment", "human", "rights", "convention", "protocol", "article", "three", "five", "six", "eight", "thirteen", "european", "court", "strasbourg", "committee", "against", "un", "cat", "hrc", "communication", "interim", "measures", "rule", "thirty", "nine", "request", "granted", "refused", "pending", "decided", "closed", "opened", "filed", "received", "sent", "confirmed", "outstanding", "chase", "follow", "up", "translation", "sworn", "certified", "copy", "original", "scan", "photograph", "video", "recording", "social", "network", "post", "speech", "opposition", "party", "movement", "activist", "journalist", "blogger", "dissident", "minority", "uyghur", "kazakh", "tajik", "uzbek", "chechen", "kurd", "baluch", "turkmen", "belarusian", "russian", "chinese", "turkish", "iranian", "egyptian", "saudi", "emirati", "bahraini", "thai", "vietnamese", "pakistani", "indian", "serbian", "polish", "dutch", "german", "french", "lithuanian", "british", "swedish", "norwegian", "ukrainian", "georgian", "armenian", "bank", "account", "transfer", "funds", "company", "director", "shareholder", "contract", "dispute", "debt", "loan", "property", "land", "tax", "evasion", "fraud", "embezzlement", "money", "laundering", "terrorism", "extremism", "separatism", "membership", "organisation", "banned", "list", "designation", "sanctions", "freezing", "assets", "media", "press", "article", "reported", "published", "interview", "broadcast", "television", "radio", "newspaper", "website", "archive", "registry", "record", "database", "checked", "search", "results", "confirm", "deny", "existence", "notice", "reference", "number", "control", "file", "dossier", "case", "summary", "grounds", "argument", "predominance", "test", "context", "situation", "general", "country", "report", "state", "department", "amnesty", "watch", "freedom", "house", "ohchr", "unhcr", "decision", "number", "paragraph", "page", "annex", "exhibit", "bundle", "index"]
+COMMON = ["the", "of", "and", "to", "in", "a", "that", "is", "was", "for", "on", "by", "with", "as", "it", "be", "at",
+          "this", "from", "or", "an", "are", "not", "which", "his", "her", "he", "she", "they", "their", "has",
+          "have", "had", "were", "been", "its", "after", "before", "would", "under", "against"]
+LEGAL = ["court", "client", "alert", "notice", "warrant", "extradition", "refugee", "asylum", "hearing", "appeal",
+         "decision", "request", "police", "prosecutor", "judge", "evidence", "detention", "custody", "release",
+         "bail", "interpreter", "translation", "ministry", "interpol", "ccf", "commission", "files", "deletion",
+         "access", "correction", "compliant", "article", "rules", "processing", "data", "political", "religious",
+         "ethnic", "persecution", "torture", "risk", "prison", "conditions", "fair", "trial", "absentia", "charge",
+         "charges", "offence", "criminal", "code", "penal", "sentence", "conviction", "acquittal", "investigation",
+         "arrest", "border", "passport", "travel", "document", "identity", "family", "wife", "husband", "children",
+         "brother", "sister", "mother", "father", "witness", "statement", "testimony", "lawyer", "counsel", "defence",
+         "embassy", "consulate", "authority", "authorities", "national", "central", "bureau", "general",
+         "secretariat", "diffusion", "red", "blue", "yellow", "publication", "restricted", "public", "extract",
+         "status", "review", "admissibility", "merits", "deadline", "statutory", "time", "limit", "days", "months",
+         "years", "submission", "observations", "reply", "hearing", "adjourned", "postponed", "scheduled",
+         "interview", "report", "expert", "medical", "psychological", "evidence", "letter", "email", "telephone",
+         "meeting", "visit", "camp", "camps", "detention", "centre", "facility", "guards", "abuse", "ill",
+         "treatment", "human", "rights", "convention", "protocol", "article", "three", "five", "six", "eight",
+         "thirteen", "european", "court", "strasbourg", "committee", "against", "un", "cat", "hrc", "communication",
+         "interim", "measures", "rule", "thirty", "nine", "request", "granted", "refused", "pending", "decided",
+         "closed", "opened", "filed", "received", "sent", "confirmed", "outstanding", "chase", "follow", "up",
+         "translation", "sworn", "certified", "copy", "original", "scan", "photograph", "video", "recording",
+         "social", "network", "post", "speech", "opposition", "party", "movement", "activist", "journalist",
+         "blogger", "dissident", "minority", "uyghur", "kazakh", "tajik", "uzbek", "chechen", "kurd", "baluch",
+         "turkmen", "belarusian", "russian", "chinese", "turkish", "iranian", "egyptian", "saudi", "emirati",
+         "bahraini", "thai", "vietnamese", "pakistani", "indian", "serbian", "polish", "dutch", "german", "french",
+         "lithuanian", "british", "swedish", "norwegian", "ukrainian", "georgian", "armenian", "bank", "account",
+         "transfer", "funds", "company", "director", "shareholder", "contract", "dispute", "debt", "loan", "property",
+         "land", "tax", "evasion", "fraud", "embezzlement", "money", "laundering", "terrorism", "extremism",
+         "separatism", "membership", "organisation", "banned", "list", "designation", "sanctions", "freezing",
+         "assets", "media", "press", "article", "reported", "published", "interview", "broadcast", "television",
+         "radio", "newspaper", "website", "archive", "registry", "record", "database", "checked", "search", "results",
+         "confirm", "deny", "existence", "notice", "reference", "number", "control", "file", "dossier", "case",
+         "summary", "grounds", "argument", "predominance", "test", "context", "situation", "general", "country",
+         "report", "state", "department", "amnesty", "watch", "freedom", "house", "ohchr", "unhcr", "decision",
+         "number", "paragraph", "page", "annex", "exhibit", "bundle", "index"]
 
 
 def _pseudo_words(rng: random.Random, n: int) -> list[str]:
@@ -247,7 +321,8 @@ def case_dict(i: int, rng: random.Random, words: TextMaker, today: date) -> dict
                   "forum": rng.choice(["ccf", "extradition_court", "asylum", "appeal", "echr"]),
                   "country": host, "authority": rng.choice(["CCF Requests Chamber", "Regional Court",
                                                             "Higher Court", "Court of Appeal"]),
-                  "reference": f"{rng.choice(['CCF/R', 'Kre', 'VIII Kop', 'AWB'])} {rng.randint(1, 999)}/{today.year % 100}",
+                  "reference": (f"{rng.choice(['CCF/R', 'Kre', 'VIII Kop', 'AWB'])} "
+                                f"{rng.randint(1, 999)}/{today.year % 100}"),
                   "stage": rng.choice([None, "admissibility", "first instance", "appeal"]),
                   "status": rng.choice(["planned", "pending", "pending", "decided"]),
                   "opened": day(-rng.randint(5, 900)), "opposing_party": None,
