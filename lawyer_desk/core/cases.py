@@ -26,15 +26,25 @@ def _rows(items: Sequence[SQLModel], exclude: set[str], **extra: Any) -> list[di
 
 
 def _insert_returning_ids(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert with ids chosen here, so that the rows go in one executemany.
+
+    SQLite cannot batch ``INSERT … RETURNING`` in parameter order, which made this one
+    statement per row. The writer lock and the transaction make max(id)+1… safe, and the
+    tables are not AUTOINCREMENT, so these are the ids SQLite would have picked.
+    """
     if not rows:
         return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-    return list(session.execute(statement, rows).scalars())
+    start = session.execute(select(func.coalesce(func.max(table.id), 0))).scalar_one()  # type: ignore[attr-defined]
+    ids = list(range(start + 1, start + 1 + len(rows)))
+    _insert(session, table, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
+    return ids
 
 
 def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    # A Core insert on the table: the ORM's bulk insert splits the batch wherever optional
+    # fields differ between rows (one statement per distinct set of non-null keys).
     if rows:
-        session.execute(insert(table), rows)
+        session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
 
 
 def import_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> list[int]:

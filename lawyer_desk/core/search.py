@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -43,33 +44,77 @@ def missing_triggers(session_or_conn: Session | object) -> list[str]:
 
 
 def match_expression(query: str) -> str | None:
-    """An FTS5 query: every word must match, as a prefix, as written or folded."""
+    """An FTS5 query: every word must match, as a prefix, as written or folded.
+
+    A folded alternative shorter than three letters is left out: one Chinese character
+    folds to a syllable such as "ma", which would match every Latin word starting so.
+    """
     words = _TOKEN.findall(unicodedata.normalize("NFKC", query))[:MAX_TOKENS]
     terms = []
     for word in words:
         folded = " ".join(_TOKEN.findall(fold(word)))
-        written = f'text:"{word}"*'
-        terms.append(f'({written} OR folded:"{folded}"*)' if folded and folded != word.casefold() else f'"{word}"*')
+        if folded and folded != word.casefold() and len(folded) >= 3:
+            terms.append(f'(text:"{word}"* OR "{folded}"*)')
+        else:
+            terms.append(f'"{word}"*')
     return " AND ".join(terms) or None
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    capped: bool  # more than RANK_CAP rows matched: names first, then the newest, unranked
+
+
+# Ranking reads every matching row (bm25 needs the whole list), so past this many matches
+# the query is too broad to rank quickly; the person is better served by typing more.
+RANK_CAP = 500
+_SNIPPET = "snippet(search_index, 0, '[', ']', '…', 10)"
+_RANKED = (
+    f"SELECT h.client_id, c.display_name, h.rowid, h.snip, h.rank FROM ("  # noqa: S608 (constant SQL)
+    f"SELECT rowid, client_id, {_SNIPPET} AS snip, rank FROM search_index "
+    f"WHERE search_index MATCH :q AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT :limit"
+    f") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rank"
+)
+_NEWEST = (
+    "SELECT h.client_id, c.display_name, h.rowid, h.snip, 0.0 FROM ("  # noqa: S608 (constant SQL)
+    f"SELECT rowid, client_id, {_SNIPPET} AS snip FROM search_index "
+    "WHERE search_index MATCH :q {only} ORDER BY rowid DESC LIMIT :limit"
+    ") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rowid DESC"
+)
+_NAME_CODES = "(1, 6)"
+
+
+def _hits(rows: list[Any]) -> list[Hit]:
+    return [Hit(r[0], r[1], KINDS.get(r[2] % 16, "?"), r[2] // 16, " ".join(r[3].split()), -r[4]) for r in rows]
+
+
+def search_results(session: Session, query: str, limit: int = 50) -> Results:
+    expression = match_expression(query)
+    if expression is None:
+        return Results([], False)
+    params = {"q": expression, "limit": limit}
+    broad = session.execute(text(
+        "SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :cap"),
+        {"q": expression, "cap": RANK_CAP - 1}).first()
+    if broad is None:
+        return Results(_hits(session.execute(text(_RANKED), params).all()), False)
+    names = _hits(session.execute(text(_NEWEST.format(only=f"AND rowid % 16 IN {_NAME_CODES}")), params).all())
+    rest = _hits(session.execute(text(_NEWEST.format(only=f"AND rowid % 16 NOT IN {_NAME_CODES}")),
+                                 {"q": expression, "limit": limit - len(names)}).all()) if len(names) < limit else []
+    return Results(names + rest, True)
 
 
 def search(session: Session, query: str, limit: int = 50, *, per_case: bool = False) -> list[Hit]:
     """Ranked hits, best first; with ``per_case`` only the best hit of each case."""
-    expression = match_expression(query)
-    if expression is None:
-        return []
     if per_case:
         best: dict[int, Hit] = {}
         for hit in search(session, query, limit * 8):
             best.setdefault(hit.client_id, hit)
         return list(best.values())[:limit]
-    rows = session.execute(
-        text(
-            "SELECT s.client_id, c.display_name, s.rowid, "
-            "snippet(search_index, 0, '[', ']', '…', 10), bm25(search_index, 2.0, 1.0) AS score "
-            "FROM search_index AS s JOIN client AS c ON c.id = s.client_id "
-            "WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
-        ),
-        {"q": expression, "limit": limit},
-    ).all()
-    return [Hit(r[0], r[1], KINDS.get(r[2] % 16, "?"), r[2] // 16, " ".join(r[3].split()), -r[4]) for r in rows]
+    return search_results(session, query, limit).hits
+
+
+def optimize(session: Session) -> None:
+    """Merge the index into one segment (worth it after a large import; takes seconds)."""
+    session.execute(text("INSERT INTO search_index(search_index) VALUES ('optimize')"))

@@ -8,6 +8,7 @@ scripts go through anyascii (Chinese to toneless pinyin syllables, Cyrillic to L
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from anyascii import anyascii
@@ -23,26 +24,50 @@ _ARABIC_SCRIPT = {
     "ث": "s", "ذ": "z", "ة": "a", "أ": "a", "إ": "i", "آ": "a", "ؤ": "u", "ی": "y",
     "ک": "k", "ه": "h", "\u0640": "",
 }
+_WORD = re.compile(r"\w+")
 
 
-def _strip_marks(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+def _fold_char(ch: str) -> str:
+    if ch in _ARABIC_SCRIPT:
+        return _ARABIC_SCRIPT[ch]
+    if unicodedata.combining(ch) or "\u064b" <= ch <= "\u065f":
+        return ""
+    if ch.isascii():
+        return ch
+    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return plain if plain.isascii() else anyascii(plain)
+
+
+class _CharFolds(dict[int, str]):
+    """A ``str.translate`` table that works out each character once, when first seen."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLDS = _CharFolds()
 
 
 def fold(text: str | None) -> str:
-    """The Latin, lower-case, accent-free form of ``text`` used by the search index."""
+    """The Latin, lower-case, accent-free form of ``text``."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)
-    out: list[str] = []
-    for ch in text:
-        if ch in _ARABIC_SCRIPT:
-            out.append(_ARABIC_SCRIPT[ch])
-        elif unicodedata.combining(ch) or "\u064b" <= ch <= "\u065f":
-            continue
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            plain = _strip_marks(ch)
-            out.append(plain if plain.isascii() else anyascii(plain))
-    return "".join(out).casefold()
+    return text.casefold() if text.isascii() else text.translate(_FOLDS).casefold()
+
+
+def folded_extra(text: str | None) -> str | None:
+    """What the index's ``folded`` column holds: the folded words ``text`` lacks as written.
+
+    An ASCII word is already indexed as written (the tokenizer lower-cases it), so repeating
+    it would only double the index; queries look for folded terms in every column.
+    """
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return None
+    written = {w for w in _WORD.findall(text.lower()) if w.isascii()}
+    extra = [w for w in _WORD.findall(fold(text)) if w not in written]
+    return " ".join(extra) or None

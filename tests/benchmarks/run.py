@@ -1,19 +1,19 @@
 """Benchmarks of the core: import, open, search. Not part of the test suite.
 
-    cd /work/main && uv run python tests/benchmarks/run.py [--quick] [--prototypes] [--keep] [--dir DIR]
+    cd /work/main && uv run python tests/benchmarks/run.py [--quick] [--keep] [--dir DIR]
 
 Builds synthetic stores in a temporary folder and prints ONE JSON object of figures on
 stdout; progress goes to stderr. Figures are wall-clock seconds (``_s``) or milliseconds
 (``_ms``) on this machine unless named ``_cpu_s`` (CPU time of this process, which other
 load on the machine does not inflate); figures computed rather than measured say so in
-their name (``..._extrapolated_s``). ``--prototypes`` also measures the proposed core
-changes of ``prototypes.py`` (patched in for the run; nothing on disk changes).
+their name (``..._extrapolated_s``). Searches go through ``search.search_results``, on a
+store whose index was merged with ``search.optimize`` after the bulk insert, as the program
+does after a large import.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import platform
@@ -24,15 +24,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthetic.py, prototypes.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthetic.py
 
-import prototypes as proto
 import synthetic as syn
 from sqlalchemy import func, insert, select, text
 

@@ -248,3 +248,38 @@ def test_index_survives_reopen(store: Store) -> None:
     store.close()
     with Store.open(store.paths.root, PASSPHRASE, write=False) as reader:
         assert idris in {h.client_id for h in _search(reader, "Идрис")}
+
+
+def test_a_single_han_character_does_not_match_latin_syllables(store: Store) -> None:
+    with store.session() as session:
+        session.add(m.Client(display_name="Mark Manning"))
+        session.add(m.Client(display_name="马木提"))
+    with store.session() as session:
+        assert [h.client_name for h in search(session, "马")] == ["马木提"]
+
+
+def test_broad_queries_put_names_first_and_say_they_are_capped(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lawyer_desk.core import search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_CAP", 5)
+    with store.session() as session:
+        client = m.Client(display_name="Marat Beknazarov")
+        client.notes = [m.Note(title=f"Memo {i}", body="market meeting in Almaty") for i in range(8)]
+        session.add(client)
+    with store.session() as session:
+        broad = search_module.search_results(session, "ma", limit=4)
+        narrow = search_module.search_results(session, "marat", limit=4)
+    assert broad.capped
+    assert broad.hits[0].kind in {"client", "name"}
+    assert len(broad.hits) == 4
+    assert not narrow.capped
+    assert [h.kind for h in narrow.hits] == ["client"]
+
+
+def test_folded_column_holds_only_what_the_text_lacks(store: Store) -> None:
+    with store.session() as session:
+        session.add(m.Client(display_name="Idris Ветров"))
+    with store.session() as session:
+        (folded,) = session.execute(text("SELECT folded FROM search_index")).one()
+    assert folded == "vetrov"
