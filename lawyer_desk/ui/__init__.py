@@ -1,0 +1,1 @@
+"""The desk: the Qt GUI. Only this package imports Qt widgets."""
