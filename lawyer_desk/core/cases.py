@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import SQLModel
 
-from lawyer_desk.core import audit
+from lawyer_desk.core import audit, search
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import InvalidInput, NotFound
 from lawyer_desk.core.interchange import case_json as cj
@@ -49,6 +49,22 @@ def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]])
 
 def import_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> list[int]:
     """Insert the cases; returns the new client ids in order. Commit is the caller's."""
+    with search.bulk_indexing(session):
+        client_ids, alert_ids = _insert_cases(session, cases)
+    # Ids were chosen as consecutive runs, so the new rows are found by range.
+    search.index_clients(session, range(client_ids[0], client_ids[-1] + 1) if client_ids else range(0),
+                         range(alert_ids[0], alert_ids[-1] + 1) if alert_ids else range(0))
+    audit.append(session, [
+        audit.Change("import", "client", cid, cid,
+                     f"case file imported: {len(c.names)} names, {len(c.alerts)} alerts, "
+                     f"{len(c.proceedings)} proceedings, {len(c.deadlines)} deadlines, {len(c.notes)} notes, "
+                     f"{len(c.events)} events, {len(c.contacts)} contacts")
+        for c, cid in zip(cases, client_ids, strict=True)
+    ])
+    return client_ids
+
+
+def _insert_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> tuple[list[int], list[int]]:
     uids = [case.uid for case in cases if case.uid]
     if len(set(uids)) != len(uids):
         raise InvalidInput("The same case (uid) appears twice in this import.")
@@ -104,15 +120,7 @@ def import_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> list[int]:
             pid = proceeding_id_by_key[(id(case), deadline.proceeding)] if deadline.proceeding else None
             deadlines.append({**deadline.model_dump(exclude={"proceeding"}), "client_id": cid, "proceeding_id": pid})
     _insert(session, m.Deadline, deadlines)
-
-    audit.append(session, [
-        audit.Change("import", "client", cid, cid,
-                     f"case file imported: {len(c.names)} names, {len(c.alerts)} alerts, "
-                     f"{len(c.proceedings)} proceedings, {len(c.deadlines)} deadlines, {len(c.notes)} notes, "
-                     f"{len(c.events)} events, {len(c.contacts)} contacts")
-        for c, cid in zip(cases, client_ids, strict=True)
-    ])
-    return client_ids
+    return client_ids, alert_ids
 
 
 def _load_client(session: Session, client_id: int) -> m.Client:

@@ -29,6 +29,13 @@ BASES: dict[type[SQLModel], type[SQLModel]] = {
 }
 # Links a record may carry besides its own fields (set on create, never edited in forms).
 LINKS = ("client_id", "alert_id", "proceeding_id")
+# Optional links a form may change later: (model, link) → the table linked to, which must be
+# of the same case (a proceeding concerns one of its client's alerts, a deadline one of its
+# client's proceedings).
+EDITABLE_LINKS: dict[tuple[type[SQLModel], str], type[SQLModel]] = {
+    (m.Proceeding, "alert_id"): m.Alert,
+    (m.Deadline, "proceeding_id"): m.Proceeding,
+}
 # What goes with a record when it is deleted: (child table, foreign key) in insert order.
 CHILDREN: dict[type[SQLModel], list[tuple[type[SQLModel], str]]] = {
     m.Client: [(m.NameVariant, "client_id"), (m.Alert, "client_id"), (m.Proceeding, "client_id"),
@@ -65,7 +72,10 @@ def validate(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
         for problem in exc.errors(include_url=False):
             name = str(problem["loc"][0]) if problem["loc"] else "record"
             message = problem["msg"].removeprefix("Value error, ")
-            errors.setdefault(name, "required" if problem["type"] == "missing" else message)
+            # A form sends None for a field left empty: for a required field that means "required",
+            # not pydantic's "Input should be a valid string".
+            required = problem["type"] == "missing" or (problem.get("input") is None and name in values)
+            errors.setdefault(name, "required" if required else message)
         raise FieldErrors(errors) from None
     return {name: getattr(checked, name) for name in base.model_fields}
 
@@ -83,7 +93,19 @@ def get(session: Session, model: type[SQLModel], record_id: int) -> Any:
     return record
 
 
+def _check_link(session: Session, model: type[SQLModel], name: str, target_id: int | None,
+                client_id: int | None) -> None:
+    target_model = EDITABLE_LINKS.get((model, name))
+    if target_model is None or target_id is None:
+        return
+    target = session.get(target_model, target_id)
+    if target is None or getattr(target, "client_id", None) != client_id:
+        raise FieldErrors({name: f"no such {_table(target_model).name} in this case"})
+
+
 def create(session: Session, model: type[SQLModel], values: dict[str, Any], **links: int | None) -> int:
+    for name, target_id in links.items():
+        _check_link(session, model, name, target_id, links.get("client_id"))
     record = model(**validate(model, values), **{k: v for k, v in links.items() if k in LINKS})
     session.add(record)
     session.flush()
@@ -91,15 +113,26 @@ def create(session: Session, model: type[SQLModel], values: dict[str, Any], **li
 
 
 def update(session: Session, model: type[SQLModel], record_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    """Apply ``changes``; returns the previous values of the fields that changed."""
+    """Apply ``changes``; returns the previous values of the fields that changed.
+
+    ``changes`` may also set an optional link named in ``EDITABLE_LINKS`` (``alert_id`` of a
+    proceeding, ``proceeding_id`` of a deadline), to a record of the same case or None.
+    """
     record = get(session, model, record_id)
     current = fields_of(record)
-    checked = validate(model, {**current, **changes})
+    links = {name: value for name, value in changes.items() if (model, name) in EDITABLE_LINKS}
+    fields = {name: value for name, value in changes.items() if name not in links}
+    checked = validate(model, {**current, **fields})
     previous = {}
-    for name in changes:
+    for name in fields:
         if checked[name] != current[name]:
             previous[name] = current[name]
             setattr(record, name, checked[name])
+    for name, value in links.items():
+        _check_link(session, model, name, value, getattr(record, "client_id", None))
+        if getattr(record, name) != value:
+            previous[name] = getattr(record, name)
+            setattr(record, name, value)
     session.flush()
     return previous
 

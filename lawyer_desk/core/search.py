@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,17 @@ from lawyer_desk.core.search_fold import fold
 
 # Tables whose rows the index follows; each has insert, update and delete triggers.
 INDEXED_TABLES = ("client", "name_variant", "alert", "arrest_warrant", "note", "event")
+# The same expressions as the triggers of the first migration, over a table alias "r",
+# for indexing many rows in one statement: (table, code, text, client id, kind word, key).
+SOURCES = [
+    ("client", 6, "r.display_name", "r.id", "kname", "r.id"),
+    ("name_variant", 1, "r.text", "r.client_id", "kname", "r.client_id"),
+    ("alert", 3, "concat_ws(' ', r.reference, r.control_number, r.summary)", "r.client_id", "kother", "r.client_id"),
+    ("arrest_warrant", 2, "concat_ws(' ', r.charge, r.charge_translation, r.reference)",
+     "(SELECT client_id FROM alert WHERE alert.id = r.alert_id)", "kother", "r.alert_id"),
+    ("note", 4, "concat_ws(' ', r.title, r.body)", "r.client_id", "kother", "r.client_id"),
+    ("event", 5, "concat_ws(' ', r.title, r.description, r.place)", "r.client_id", "kother", "r.client_id"),
+]
 KINDS = {1: "name", 2: "charge", 3: "alert", 4: "note", 5: "event", 6: "client"}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 12
@@ -54,9 +67,9 @@ def match_expression(query: str) -> str | None:
     for word in words:
         folded = " ".join(_TOKEN.findall(fold(word)))
         if folded and folded != word.casefold() and len(folded) >= 3:
-            terms.append(f'(text:"{word}"* OR "{folded}"*)')
+            terms.append(f'(text:"{word}"* OR {{text folded}}:"{folded}"*)')
         else:
-            terms.append(f'"{word}"*')
+            terms.append(f'{{text folded}}:"{word}"*')
     return " AND ".join(terms) or None
 
 
@@ -73,16 +86,15 @@ _SNIPPET = "snippet(search_index, 0, '[', ']', '…', 10)"
 _RANKED = (
     f"SELECT h.client_id, c.display_name, h.rowid, h.snip, h.rank FROM ("  # noqa: S608 (constant SQL)
     f"SELECT rowid, client_id, {_SNIPPET} AS snip, rank FROM search_index "
-    f"WHERE search_index MATCH :q AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT :limit"
+    f"WHERE search_index MATCH :q AND rank MATCH 'bm25(2.0, 1.0, 0.0)' ORDER BY rank LIMIT :limit"
     f") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rank"
 )
 _NEWEST = (
     "SELECT h.client_id, c.display_name, h.rowid, h.snip, 0.0 FROM ("  # noqa: S608 (constant SQL)
     f"SELECT rowid, client_id, {_SNIPPET} AS snip FROM search_index "
-    "WHERE search_index MATCH :q {only} ORDER BY rowid DESC LIMIT :limit"
+    "WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"
     ") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rowid DESC"
 )
-_NAME_CODES = "(1, 6)"
 
 
 def _hits(rows: list[Any]) -> list[Hit]:
@@ -99,9 +111,9 @@ def search_results(session: Session, query: str, limit: int = 50) -> Results:
         {"q": expression, "cap": RANK_CAP - 1}).first()
     if broad is None:
         return Results(_hits(session.execute(text(_RANKED), params).all()), False)
-    names = _hits(session.execute(text(_NEWEST.format(only=f"AND rowid % 16 IN {_NAME_CODES}")), params).all())
-    rest = _hits(session.execute(text(_NEWEST.format(only=f"AND rowid % 16 NOT IN {_NAME_CODES}")),
-                                 {"q": expression, "limit": limit - len(names)}).all()) if len(names) < limit else []
+    names = _hits(session.execute(text(_NEWEST), {**params, "q": f"({expression}) AND kind:kname"}).all())
+    rest = _hits(session.execute(text(_NEWEST), {"q": f"({expression}) AND kind:kother",
+                                                 "limit": limit - len(names)}).all()) if len(names) < limit else []
     return Results(names + rest, True)
 
 
@@ -113,6 +125,29 @@ def search(session: Session, query: str, limit: int = 50, *, per_case: bool = Fa
             best.setdefault(hit.client_id, hit)
         return list(best.values())[:limit]
     return search_results(session, query, limit).hits
+
+
+@contextmanager
+def bulk_indexing(session: Session) -> Iterator[None]:
+    """Stop the insert triggers from indexing row by row (see ``index_clients``)."""
+    session.execute(text("SELECT ld_set_indexing(0)"))
+    try:
+        yield
+    finally:
+        with suppress(Exception):  # a failed transaction: the pool switches it on again anyway
+            session.execute(text("SELECT ld_set_indexing(1)"))
+
+
+def index_clients(session: Session, client_ids: range, alert_ids: range) -> None:
+    """Index every row of these clients (and alerts) in one statement per table."""
+    for table, code, body, client, kind, key in SOURCES:
+        ids = alert_ids if table == "arrest_warrant" else client_ids
+        if not ids:
+            continue
+        session.execute(text(
+            f"INSERT INTO search_index(rowid, text, folded, kind, client_id) "  # noqa: S608 (constant SQL)
+            f"SELECT r.id * 16 + {code}, {body}, ld_fold({body}), '{kind}', {client} FROM {table} AS r "
+            f"WHERE {key} BETWEEN :lo AND :hi"), {"lo": ids.start, "hi": ids.stop - 1})
 
 
 def optimize(session: Session) -> None:

@@ -155,12 +155,19 @@ def build_search_store(root: Path, n_clients: int, n_notes: int, seed: int, chun
             build.cpu += t.cpu
             done += n
             log(f"    {done} notes ({build.wall:.1f}s wall, {build.cpu:.1f}s CPU in inserts)")
+        store_mb_before = size_mb(root)
+        log("  search.optimize (FTS5 'optimize': merge the index into one segment)")
+        with Timer() as optimized, store.session() as session:
+            search.optimize(session)
+        log(f"    {optimized.wall:.1f}s wall, {optimized.cpu:.1f}s CPU")
         counts = count_rows(store)
     finally:
         store.close()
     return {"search_index_build_s": r(build.wall, 2), "search_index_build_cpu_s": r(build.cpu, 2),
-            "notes_generate_s": r(generate_s, 2), "search_store_mb": size_mb(root),
-            "search_store_rows": counts, "_words": words, "_case_files": case_files}
+            "notes_generate_s": r(generate_s, 2), "fts_optimize_s": r(optimized.wall, 2),
+            "fts_optimize_cpu_s": r(optimized.cpu, 2), "search_store_mb_before_optimize": store_mb_before,
+            "search_store_mb": size_mb(root), "search_store_rows": counts,
+            "_words": words, "_case_files": case_files}
 
 
 def make_queries(case_files: list[cj.CaseFileV1], words: syn.TextMaker, per_kind: int,
@@ -187,68 +194,58 @@ def make_queries(case_files: list[cj.CaseFileV1], words: syn.TextMaker, per_kind
 
 
 def query_plan(store: Store, query: str) -> list[str]:
-    sql = ("EXPLAIN QUERY PLAN SELECT s.client_id, c.display_name, s.rowid, "
-           "snippet(search_index, 0, '[', ']', '…', 10), bm25(search_index, 2.0, 1.0) AS score "
-           "FROM search_index AS s JOIN client AS c ON c.id = s.client_id "
-           "WHERE search_index MATCH :q ORDER BY score LIMIT :limit")
+    """The plan of the ranked query ``search.search_results`` runs below the cap."""
     with store.session() as session:
-        return [str(row[-1]) for row in session.execute(text(sql), {"q": search.match_expression(query),
-                                                                    "limit": 50})]
+        rows = session.execute(text("EXPLAIN QUERY PLAN " + search._RANKED),  # the ranked query, as run
+                               {"q": search.match_expression(query), "limit": 50})
+        return [str(row[-1]) for row in rows]
 
 
-SearchFn = Callable[[Any, str, int], list[Any]]
-
-
-def run_searches(store: Store, queries: list[tuple[str, str]], search_fn: SearchFn,
-                 limit: int = 50) -> dict[str, Any]:
-    """Each query once, in its own session as the program does; times in ms."""
+def run_searches(store: Store, queries: list[tuple[str, str]], limit: int = 50) -> dict[str, Any]:
+    """Each query once through ``search.search_results``, in its own session as the program does; ms."""
     with store.session() as session:  # first connection and statements, not measured
-        for q in ("warmup", "zzwarm", "idr"):
-            search_fn(session, q, limit)
+        for q in ("warmup", "zzwarm", "idr", "court"):
+            search.search_results(session, q, limit)
     in_session: list[float] = []
     with_session: list[float] = []
     by_kind: dict[str, list[float]] = {}
     hits_by_kind: dict[str, list[int]] = {}
-    results: list[list[int]] = []
+    capped_by_kind: dict[str, list[bool]] = {}
     for kind, q in queries:
         t0 = time.perf_counter()
         with store.session() as session:
             t1 = time.perf_counter()
-            hits = search_fn(session, q, limit)
+            results = search.search_results(session, q, limit)
             t2 = time.perf_counter()
         t3 = time.perf_counter()
         in_session.append((t2 - t1) * 1000)
         with_session.append((t3 - t0) * 1000)
         by_kind.setdefault(kind, []).append((t2 - t1) * 1000)
-        hits_by_kind.setdefault(kind, []).append(len(hits))
-        results.append([(h.kind, h.source_id) for h in hits])
+        hits_by_kind.setdefault(kind, []).append(len(results.hits))
+        capped_by_kind.setdefault(kind, []).append(results.capped)
+    capped = [c for v in capped_by_kind.values() for c in v]
     return {
         "p50_ms": r(percentile(in_session, 50)), "p95_ms": r(percentile(in_session, 95)),
-        "max_ms": r(max(in_session)),
+        "max_ms": r(max(in_session)), "mean_ms": r(statistics.mean(in_session)),
         "with_session_p50_ms": r(percentile(with_session, 50)), "with_session_p95_ms": r(percentile(with_session, 95)),
+        "capped_share": r(sum(capped) / len(capped)),
         "by_kind": {k: {"n": len(v), "p50_ms": r(percentile(v, 50)), "p95_ms": r(percentile(v, 95)),
-                        "max_ms": r(max(v)), "mean_hits_returned": r(statistics.mean(hits_by_kind[k]), 1)}
+                        "max_ms": r(max(v)), "mean_hits_returned": r(statistics.mean(hits_by_kind[k]), 1),
+                        "capped_share": r(sum(capped_by_kind[k]) / len(v), 2)}
                     for k, v in sorted(by_kind.items())},
-        "_results": results,
     }
 
 
-def matching_rows(store: Store, queries: list[tuple[str, str]]) -> tuple[dict[str, float], list[int]]:
+def matching_rows(store: Store, queries: list[tuple[str, str]]) -> dict[str, float]:
     """How many index rows each kind of query matches (mean), to read the timings by."""
     totals: dict[str, list[int]] = {}
-    each: list[int] = []
     with store.session() as session:
         for kind, q in queries:
             expression = search.match_expression(q)
             n = session.execute(text("SELECT count(*) FROM search_index WHERE search_index MATCH :q"),
                                 {"q": expression}).scalar_one() if expression else 0
             totals.setdefault(kind, []).append(n)
-            each.append(n)
-    return {k: r(statistics.mean(v), 1) for k, v in sorted(totals.items())}, each
-
-
-def search_figures(figures: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in figures.items() if not k.startswith("_")}
+    return {k: r(statistics.mean(v), 1) for k, v in sorted(totals.items())}
 
 
 # --- main --------------------------------------------------------------------------------
@@ -257,7 +254,6 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="work folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the script itself")
-    parser.add_argument("--prototypes", action="store_true", help="also measure the proposed core changes")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--batch-sizes", default="500,1000")
     parser.add_argument("--batch-trial-cases", type=int, default=2_000,
@@ -404,13 +400,10 @@ def bench(args: argparse.Namespace, work: Path, out: dict[str, Any]) -> None:
     out["open_runs"] = {"unlock": len(kdf_runs), "open_with_key": len(with_key_runs), "open": len(full_runs),
                         "statistic": "median", "note": "OS file cache warm (store just written)"}
 
-    # 5. Prototype import (optional) ---------------------------------------------------
-    if args.prototypes:
-        out["prototype_import"] = prototype_import(work, case_files, best, scale, out["import_store_rows"])
     del case_files
     shutil.rmtree(open_root, ignore_errors=True)
 
-    # 6. Search ------------------------------------------------------------------------
+    # 5. Search ------------------------------------------------------------------------
     root = work / "search"
     log(f"building the search store: {args.search_clients} clients, {args.notes} notes")
     built = build_search_store(root, args.search_clients, args.notes, args.seed + 10)
@@ -423,111 +416,23 @@ def bench(args: argparse.Namespace, work: Path, out: dict[str, Any]) -> None:
     store = Store.open_with_key(root, header, data_key)
     try:
         out["search_query_plan"] = query_plan(store, "court")
-        log(f"running {len(queries)} searches (search.search, limit 50)")
-        figures = run_searches(store, queries, search.search)
+        log(f"running {len(queries)} searches (search.search_results, limit 50, rank cap {search.RANK_CAP})")
+        with Timer() as t:
+            figures = run_searches(store, queries)
         out["search_queries"] = len(queries)
         out["search_p50_ms"] = figures["p50_ms"]
         out["search_p95_ms"] = figures["p95_ms"]
-        out["search_detail"] = search_figures(figures)
-        out["search_matching_rows_mean"], match_counts = matching_rows(store, queries)
-        if args.prototypes:
-            out["prototype_search_same_store"] = prototype_search_queries(store, queries, figures, match_counts)
+        out["search_capped_share"] = figures.pop("capped_share")
+        out["search_rank_cap"] = search.RANK_CAP
+        out["search_run_cpu_s"] = r(t.cpu, 2)
+        out["search_run_wall_s"] = r(t.wall, 2)
+        out["search_detail"] = figures
+        out["search_matching_rows_mean"] = matching_rows(store, queries)
     finally:
         store.close()
-    if args.prototypes:
-        shutil.rmtree(root, ignore_errors=True)  # room on disk for the prototype store
-        out["prototype_search_store"] = prototype_search_store(work, args, queries, match_counts)
 
     out["targets"] = {name: {"target": limit, "value": out[name], "met": out[name] <= limit}
                       for name, limit in TARGETS.items()}
-
-
-# --- prototypes ------------------------------------------------------------------------
-def prototype_import(work: Path, case_files: list[cj.CaseFileV1], batch: int, scale: float,
-                     baseline_rows: dict[str, int]) -> dict[str, Any]:
-    figures: dict[str, Any] = {}
-    sample = [c.client.display_name + " " + " ".join(n.text for n in c.names) + " " + c.notes[0].body
-              for c in case_files[:3000]]
-    figures["fast_fold_identical_to_fold"] = all(proto.fast_fold(s) == proto._ORIGINAL_FOLD(s) for s in sample)
-    variants = {
-        "A_core_inserts_explicit_ids": (True, None),
-        "B_A_plus_fast_fold": (True, False),
-        "C_B_plus_fold_only_missing_words": (True, True),
-    }
-    for name, (inserts, extra_only) in variants.items():
-        root = work / f"proto-{name}"
-        log(f"prototype import {name}: {len(case_files)} cases in batches of {batch}")
-        with ExitStack() as stack:
-            if inserts:
-                stack.enter_context(proto.patched_import())
-            if extra_only is not None:
-                stack.enter_context(proto.patched_fold(extra_only))
-            t, store = timed_import(root, case_files, batch)
-            try:
-                rows = count_rows(store)
-            finally:
-                store.close()
-        figures[name] = {"import_10k_cases_s": r(t.wall * scale, 2), "import_10k_cases_cpu_s": r(t.cpu * scale, 2),
-                         "store_mb": size_mb(root), "row_counts_equal_to_unpatched": rows == baseline_rows}
-        log(f"  {t.wall:.2f}s wall, {t.cpu:.2f}s CPU")
-        shutil.rmtree(root, ignore_errors=True)
-    return figures
-
-
-def prototype_search_queries(store: Store, queries: list[tuple[str, str]], baseline: dict[str, Any],
-                             match_counts: list[int]) -> dict[str, Any]:
-    """The proposed query forms on the same store; result agreement with ``search.search``."""
-    figures: dict[str, Any] = {}
-    variants: dict[str, tuple[SearchFn, int | None]] = {
-        "S1_ranked_subquery": (proto.search_ranked, None),
-        "S1_ranked_capped_500_newest": (functools.partial(proto.search_capped, cap=500), 500),
-        "S2_bm25_under_500_else_newest": (functools.partial(proto.search_ranked_or_newest, cap=500), 500),
-    }
-    for name, (fn, cap) in variants.items():
-        log(f"prototype search {name}")
-        result = run_searches(store, queries, fn)
-        figures[name] = search_figures(result)
-        same = [a == b for a, b, n in zip(baseline["_results"], result["_results"], match_counts, strict=True)
-                if cap is None or n < cap]
-        figures[name]["same_hits_in_same_order_as_search"] = f"{sum(same)}/{len(same)}" + (
-            f" (the queries matching < {cap} rows)" if cap else "")
-    return figures
-
-
-def prototype_search_store(work: Path, args: argparse.Namespace, queries: list[tuple[str, str]],
-                           match_counts: list[int]) -> dict[str, Any]:
-    """The same search store built and searched with every proposal (fold, inserts, query)."""
-    root = work / "proto-search"
-    fn = functools.partial(proto.search_ranked_or_newest, cap=500)
-    with proto.patched_import(), proto.patched_fold(extra_only=True):
-        log(f"prototype search store: {args.search_clients} clients, {args.notes} notes (fold only missing words)")
-        built = build_search_store(root, args.search_clients, args.notes, args.seed + 10)
-        built.pop("_words")
-        built.pop("_case_files")
-        header, data_key = unlock(root, PASSPHRASE)
-        store = Store.open_with_key(root, header, data_key)
-        try:
-            log("prototype search: S2 on the prototype store")
-            plain = run_searches(store, queries, fn)
-            _, counts = matching_rows(store, queries)
-            with Timer() as t, store.session() as session:
-                proto.optimize_index(session)
-            built["fts_optimize_s"] = r(t.wall, 2)
-        finally:
-            store.close()
-        with proto.patched_cache(64 * 1024):
-            store = Store.open_with_key(root, header, data_key)
-            try:
-                log("prototype search: S2 after 'optimize', with a 64 MB page cache")
-                tuned = run_searches(store, queries, fn)
-            finally:
-                store.close()
-        built["search_store_mb_after_optimize"] = size_mb(root)
-    built["S2"] = search_figures(plain)
-    built["S2_optimized_cache_64mb"] = search_figures(tuned)
-    built["queries_matching_same_row_count_as_unpatched"] = (
-        f"{sum(a == b for a, b in zip(counts, match_counts, strict=True))}/{len(counts)}")
-    return built
 
 
 if __name__ == "__main__":

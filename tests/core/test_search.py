@@ -283,3 +283,46 @@ def test_folded_column_holds_only_what_the_text_lacks(store: Store) -> None:
     with store.session() as session:
         (folded,) = session.execute(text("SELECT folded FROM search_index")).one()
     assert folded == "vetrov"
+
+
+def test_bulk_import_indexes_exactly_as_the_triggers_do(store: Store, tmp_path: Path) -> None:
+    """The bulk path (cases.import_cases) and row-by-row triggers give the same index."""
+    from lawyer_desk.core import cases
+    from lawyer_desk.core.demo import demo_cases
+
+    with store.session() as session:
+        cases.import_cases(session, demo_cases())
+    other = Store.create(tmp_path / "other", PASSPHRASE, KdfParams.cheap())
+    try:
+        with other.session() as session:
+            cases.import_cases(session, demo_cases())
+            rows = {t: session.execute(text(f"SELECT * FROM {t}")).mappings().all()
+                    for t in ("client", "name_variant", "alert", "arrest_warrant", "note", "event")}
+        with other.session() as session:  # re-insert every indexed row through the triggers
+            session.execute(text("DELETE FROM search_index"))
+            for table in ("client", "name_variant", "alert", "arrest_warrant", "note", "event"):
+                for row in rows[table]:
+                    session.execute(text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": row["id"]})
+        query = "SELECT rowid, text, folded, kind, client_id FROM search_index ORDER BY rowid"
+        with store.session() as session, other.session() as other_session:
+            assert session.execute(text(query)).all() == other_session.execute(text(query)).all()
+    finally:
+        other.close()
+
+
+def test_indexing_is_back_on_after_a_failed_bulk_import(store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from lawyer_desk.core import cases
+    from lawyer_desk.core.demo import demo_cases
+    from lawyer_desk.core.interchange import case_json as cj
+
+    broken = demo_cases()[0]
+    broken = broken.model_copy(update={"names": [cj.NameV1.model_construct(
+        text=None, script=Script.latin, language=None, romanisation=None, kind=m.NameKind.legal, source=None)]})
+    with pytest.raises(IntegrityError), store.session() as session:
+        cases.import_cases(session, [broken])
+    with store.session() as session:
+        session.add(m.Client(display_name="Indexed Afterwards"))
+    with store.session() as session:
+        assert search(session, "afterwards")

@@ -66,10 +66,27 @@ def connect(path: Path, raw_key: bytes, *, create: bool = False, readonly: bool 
         if readonly:
             conn.execute("PRAGMA query_only = ON")
         conn.create_function("ld_fold", 1, folded_extra, deterministic=True)
+        _add_indexing_switch(conn)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _add_indexing_switch(conn: Any) -> None:
+    """``ld_indexing()`` tells the search triggers whether to index rows as they come in.
+
+    Bulk imports turn it off (``ld_set_indexing(0)``) and index their rows in one statement
+    per table; every connection starts with it on and is set on again when checked out.
+    """
+    state = {"on": 1}
+
+    def set_indexing(on: int) -> int:
+        state["on"] = 1 if on else 0
+        return state["on"]
+
+    conn.create_function("ld_indexing", 0, lambda: state["on"])
+    conn.create_function("ld_set_indexing", 1, set_indexing)
 
 
 def make_engine(path: Path, raw_key: bytes, *, readonly: bool = False) -> Engine:
@@ -84,6 +101,10 @@ def make_engine(path: Path, raw_key: bytes, *, readonly: bool = False) -> Engine
 
     # The driver's own transaction handling is off (isolation_level=None); SQLAlchemy
     # begins every transaction itself so that reads and writes of one action are atomic.
+    @event.listens_for(engine, "checkout")
+    def _index_by_default(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_conn.execute("SELECT ld_set_indexing(1)")
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")

@@ -21,35 +21,39 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-# Each indexed source: (table, kind code, text expression, client id expression).
+# Each indexed source: (table, kind code, text expression, client id expression, kind word).
+# ``lawyer_desk.core.search.SOURCES`` holds the same expressions for bulk indexing; a test
+# keeps the two in step. The insert triggers stand aside while ``ld_indexing()`` is 0, so a
+# bulk import can index its rows in one statement per table (one FTS segment, not one per row).
 _SEARCH_SOURCES = [
-    ("client", 6, "NEW.display_name", "NEW.id"),
-    ("name_variant", 1, "NEW.text", "NEW.client_id"),
-    ("alert", 3, "concat_ws(' ', NEW.reference, NEW.control_number, NEW.summary)", "NEW.client_id"),
+    ("client", 6, "NEW.display_name", "NEW.id", "kname"),
+    ("name_variant", 1, "NEW.text", "NEW.client_id", "kname"),
+    ("alert", 3, "concat_ws(' ', NEW.reference, NEW.control_number, NEW.summary)", "NEW.client_id", "kother"),
     ("arrest_warrant", 2, "concat_ws(' ', NEW.charge, NEW.charge_translation, NEW.reference)",
-     "(SELECT client_id FROM alert WHERE alert.id = NEW.alert_id)"),
-    ("note", 4, "concat_ws(' ', NEW.title, NEW.body)", "NEW.client_id"),
-    ("event", 5, "concat_ws(' ', NEW.title, NEW.description, NEW.place)", "NEW.client_id"),
+     "(SELECT client_id FROM alert WHERE alert.id = NEW.alert_id)", "kother"),
+    ("note", 4, "concat_ws(' ', NEW.title, NEW.body)", "NEW.client_id", "kother"),
+    ("event", 5, "concat_ws(' ', NEW.title, NEW.description, NEW.place)", "NEW.client_id", "kother"),
 ]
 
 
 def _create_search_index() -> None:
     op.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5("
-        "text, folded, client_id UNINDEXED, "
+        "text, folded, kind, client_id UNINDEXED, "
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
     )
-    for table, code, body, client in _SEARCH_SOURCES:
-        insert = (f"INSERT INTO search_index(rowid, text, folded, client_id) "  # noqa: S608 (fixed DDL)
-                  f"VALUES (NEW.id * 16 + {code}, {body}, ld_fold({body}), {client});")
+    for table, code, body, client, kind in _SEARCH_SOURCES:
+        insert = (f"INSERT INTO search_index(rowid, text, folded, kind, client_id) "  # noqa: S608 (fixed DDL)
+                  f"VALUES (NEW.id * 16 + {code}, {body}, ld_fold({body}), '{kind}', {client});")
         delete = f"DELETE FROM search_index WHERE rowid = OLD.id * 16 + {code};"  # noqa: S608
-        op.execute(f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN {insert} END")
+        op.execute(f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} WHEN ld_indexing() "
+                   f"BEGIN {insert} END")
         op.execute(f"CREATE TRIGGER {table}_search_update AFTER UPDATE ON {table} BEGIN {delete} {insert} END")
         op.execute(f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table} BEGIN {delete} END")
 
 
 def _drop_search_index() -> None:
-    for table, _code, _body, _client in _SEARCH_SOURCES:
+    for table, *_ in _SEARCH_SOURCES:
         for what in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_search_{what}")
     op.execute("DROP TABLE IF EXISTS search_index")
