@@ -328,7 +328,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    from lawyer_desk.ui.app import run_gui
+
+    return run_gui(store_dir(args))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
     "init": cmd_init, "demo": cmd_demo, "import-case": cmd_import_case, "export-case": cmd_export_case,
     "import-notice": cmd_import_notice, "cases": cmd_cases, "search": cmd_search, "verify": cmd_verify,
 }
@@ -339,8 +346,7 @@ def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        args.command = "gui"  # no command: the desk; its failures end like a command's, in one line
     try:
         return COMMANDS[args.command](args)
     except LawyerDeskError as exc:

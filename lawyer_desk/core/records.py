@@ -184,8 +184,9 @@ def restore(session: Session, snapshot: Snapshot) -> None:
         session.execute(insert(_table(model)), [row])
     for model, column, row_id, value in snapshot.cleared:
         session.execute(sql_update(_table(model)).where(_table(model).c.id == row_id).values({column: value}))
+    summary = f"restored with {len(snapshot.rows) - 1} dependent records"
     audit.append(session, [audit.Change("restore", _table(snapshot.model).name, snapshot.record_id,
-                                        snapshot.client_id, f"restored with {len(snapshot.rows) - 1} dependent records")])
+                                        snapshot.client_id, summary)])
     session.expire_all()
 
 

@@ -12,7 +12,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -42,8 +44,8 @@ def tr(text: str) -> str:
 class FieldSpec:
     name: str
     label: str
-    kind: str = "text"  # text, multiline, partial_date, date, time, bool, enum, country, countries,
-    #                    languages, int_list
+    kind: str = "text"  # text, multiline, partial_date, date, time, bool, enum, enum_set (checkable list
+    #                    of ``enum`` values), country, countries, language, languages, int_list
     enum: type[StrEnum] | None = None
     optional_enum: bool = False
     placeholder: str = ""
@@ -68,6 +70,8 @@ def _check(kind: str, text: str) -> str | None:
         elif kind == "countries":
             for part in _split(text):
                 check_country(part)
+        elif kind == "language":
+            check_language(text)
         elif kind == "languages":
             for part in _split(text):
                 check_language(part)
@@ -101,6 +105,7 @@ class RecordForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._dirty = False
+        self._crlf: set[str] = set()  # multiline fields whose text came with Windows line ends
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for spec in specs:
@@ -129,6 +134,21 @@ class RecordForm(QWidget):
             edit.setTabChangesFocus(True)
             edit.textChanged.connect(self._touched)
             return edit
+        if spec.kind == "enum_set":
+            assert spec.enum is not None
+            choices = QListWidget(self)
+            for member in spec.enum:
+                item = QListWidgetItem(label(member), choices)
+                item.setData(Qt.ItemDataRole.UserRole, member.value)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+            # Every choice visible at once, no scrolling inside the form.
+            choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            choices.setFixedHeight(choices.sizeHintForRow(0) * min(choices.count(), 12) + 2 * choices.frameWidth())
+            choices.setMinimumWidth(choices.sizeHintForColumn(0) + 2 * choices.frameWidth()
+                                    + choices.verticalScrollBar().sizeHint().width())
+            choices.itemChanged.connect(self._touched)
+            return choices
         if spec.kind == "bool":
             box = QCheckBox(self)
             box.toggled.connect(self._touched)
@@ -156,6 +176,7 @@ class RecordForm(QWidget):
             "time": tr("HH:MM"),
             "country": tr("ISO code, e.g. CN"),
             "countries": tr("ISO codes, e.g. CN, TR"),
+            "language": tr("ISO 639 code, e.g. uig"),
             "languages": tr("ISO 639 codes, e.g. uig, eng"),
             "int_list": tr("days before, e.g. 7, 1"),
         }.get(kind, "")
@@ -176,7 +197,18 @@ class RecordForm(QWidget):
             value = values.get(name)
             kind = self.specs[name].kind
             if isinstance(widget, QPlainTextEdit):
+                # QPlainTextEdit hands back "\n" only; remember "\r\n" so an edit elsewhere keeps it.
+                if value and "\r\n" in value:
+                    self._crlf.add(name)
+                else:
+                    self._crlf.discard(name)
                 widget.setPlainText(value or "")
+            elif isinstance(widget, QListWidget):
+                chosen = {v.value if isinstance(v, StrEnum) else v for v in value or []}
+                for row in range(widget.count()):
+                    item = widget.item(row)
+                    checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+                    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox):
@@ -198,7 +230,11 @@ class RecordForm(QWidget):
         for name, widget in self.widgets.items():
             kind = self.specs[name].kind
             if isinstance(widget, QPlainTextEdit):
-                out[name] = widget.toPlainText()
+                text = widget.toPlainText()
+                out[name] = text.replace("\n", "\r\n") if name in self._crlf else text
+            elif isinstance(widget, QListWidget):
+                out[name] = [widget.item(row).data(Qt.ItemDataRole.UserRole) for row in range(widget.count())
+                             if widget.item(row).checkState() == Qt.CheckState.Checked]
             elif isinstance(widget, QCheckBox):
                 out[name] = widget.isChecked()
             elif isinstance(widget, QComboBox):

@@ -37,3 +37,12 @@ def countries(codes: list[str] | None) -> str:
 
 def country_tooltip(codes: list[str] | None) -> str:
     return ", ".join(f"{code} – {country_name(code)}" for code in codes or [])
+
+
+def plural(translated: str, n: int) -> str:
+    """English plural for a "%n day(s)" text translated with ``n`` when no translation replaced it.
+
+    Qt leaves "(s)" for the translation's plural forms to resolve; without one (English), this
+    gives "1 day" and "3 days". A translated text carries no "(s)" and passes unchanged.
+    """
+    return translated.replace("(s)", "" if abs(n) == 1 else "s")

@@ -160,11 +160,16 @@ class RecordTable(QWidget):
         values, ok = RecordDialog.edit(self, self.tr("New %1").replace("%1", self.noun), self.model, self.specs,
                                        dict(self.defaults))
         if ok:
+            values = self.complete(values)
             links = {self.parent_key: self.parent_id}
             if self.parent_key != "client_id" and "client_id" in self.model.model_fields:
                 links["client_id"] = self.client_id
             push(self.undo, CreateRecord(self.store, self.events, self.model, values,
                                          self.tr("Add %1").replace("%1", self.noun), self, **links))
+
+    def complete(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Fill in what a new record's dialog left at its default; subclasses derive values here."""
+        return values
 
     def edit_selected(self) -> None:
         row = self.selected()
