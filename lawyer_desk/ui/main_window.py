@@ -1,18 +1,338 @@
-"""The main window: the client list on the left, the selected case on the right."""
+"""The main window: the client list on the left, the selected case on the right.
+
+The window owns the open store for its lifetime, one undo stack for every edit, and the
+``CaseEvents`` hub through which the views learn of changes. Actions follow the platform's
+standard shortcuts (Ctrl+N, Ctrl+O, Ctrl+S, Ctrl+Z, Ctrl+F…).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from lawyer_desk.core import cases, records
+from lawyer_desk.core import models as m
+from lawyer_desk.core.errors import LawyerDeskError
+from lawyer_desk.core.interchange import case_json
+from lawyer_desk.core.interchange.files import FileOutcome, import_files
 from lawyer_desk.core.store import Store
+from lawyer_desk.core.store.fileio import write_atomic
+from lawyer_desk.core.vocab import CaseStatus
+from lawyer_desk.ui import alerts, settings
+from lawyer_desk.ui.case_view.alerts_tab import AlertsTab
+from lawyer_desk.ui.case_view.chronology import ChronologyTab
+from lawyer_desk.ui.case_view.contacts import ContactsTab
+from lawyer_desk.ui.case_view.deadlines import DeadlinesTab
+from lawyer_desk.ui.case_view.history import HistoryTab
+from lawyer_desk.ui.case_view.names import NamesTab
+from lawyer_desk.ui.case_view.notes import NotesTab
+from lawyer_desk.ui.case_view.overview import OverviewTab
+from lawyer_desk.ui.case_view.proceedings import ProceedingsTab
+from lawyer_desk.ui.case_view.specs import client_specs
+from lawyer_desk.ui.client_list_view import ClientListPanel
+from lawyer_desk.ui.forms import RecordDialog
+from lawyer_desk.ui.tasks import Progress, ProgressDialog
+from lawyer_desk.ui.undo import CaseEvents, CreateRecord, DeleteRecord, EditRecord, push
+
+NEW_CLIENT_FIELDS = ("display_name", "date_of_birth", "nationalities", "custody_status", "responsible_lawyer")
+# Tables whose changes alter what the client list shows.
+LIST_TABLES = {"client", "name_variant", "alert", "deadline", "proceeding"}
 
 
 class MainWindow(QMainWindow):
-    """Owns the open store for its lifetime; closing the window closes the store."""
+    """Owns the open store for its lifetime; closing the window does not close the store
+    (``app.shut_down`` does, after background work has stopped)."""
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.setWindowTitle(self.tr("lawyer_desk"))
-        self.splitter = QSplitter(self)
+        self.events = CaseEvents(self)
+        self.undo = QUndoStack(self)
+        self.client_id: int | None = None
+        self.setWindowTitle(self.tr("lawyer_desk — %1").replace("%1", store.paths.root.name))
+        self.setAcceptDrops(True)
+
+        self.client_list = ClientListPanel(store.session, self)
+        self.client_list.caseSelected.connect(self._case_selected)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.case_tabs: dict[str, Any] = {}
+        for key, cls, title in (
+            ("overview", OverviewTab, self.tr("&Overview")), ("names", NamesTab, self.tr("&Names")),
+            ("alerts", AlertsTab, self.tr("&Alerts")), ("proceedings", ProceedingsTab, self.tr("&Proceedings")),
+            ("deadlines", DeadlinesTab, self.tr("&Deadlines")), ("notes", NotesTab, self.tr("No&tes")),
+            ("chronology", ChronologyTab, self.tr("C&hronology")), ("contacts", ContactsTab, self.tr("Con&tacts")),
+            ("history", HistoryTab, self.tr("H&istory")),
+        ):
+            tab = cls(store, self.events, self.undo, self.tabs)
+            self.case_tabs[key] = tab
+            self.tabs.addTab(tab, title)
+        self.placeholder = QLabel(self.tr("Select a client on the left, or create one with Ctrl+N.\n"
+                                          "Drop a case file or an INTERPOL notice here to import it."), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.right = QStackedWidget(self)
+        self.right.addWidget(self.placeholder)
+        self.right.addWidget(self.tabs)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.client_list)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self.events.changed.connect(self._on_changed)
+        self.undo.cleanChanged.connect(lambda _clean: self._update_actions())
+        self.statusBar().showMessage(self.tr("Store unlocked: %1").replace("%1", str(store.paths.root)), 8000)
+        self.resize(1280, 800)
+        self._restore_layout()
+        self._update_actions()
+
+    # -- actions ------------------------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+                slot: Any, menu: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_client_action = self._action(self.tr("&New Client…"), QKeySequence.StandardKey.New,
+                                              self.new_client, file_menu)
+        self.import_action = self._action(self.tr("&Import Case or Notice…"), QKeySequence.StandardKey.Open,
+                                          self.import_dialog, file_menu)
+        self.export_action = self._action(self.tr("&Export Case…"), "Ctrl+E", self.export_case, file_menu)
+        file_menu.addSeparator()
+        self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_current, file_menu)
+        file_menu.addSeparator()
+        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, file_menu)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.undo.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.client_list.find_action)
+
+        case_menu = bar.addMenu(self.tr("&Case"))
+        self.close_case_action = self._action(self.tr("&Close Case"), None,
+                                              lambda: self.set_case_status(CaseStatus.closed), case_menu)
+        self.archive_action = self._action(self.tr("&Archive Case"), None,
+                                           lambda: self.set_case_status(CaseStatus.archived), case_menu)
+        self.reopen_action = self._action(self.tr("&Reopen Case"), None,
+                                          lambda: self.set_case_status(CaseStatus.open), case_menu)
+        case_menu.addSeparator()
+        self.delete_client_action = self._action(self.tr("&Delete Client…"), "Ctrl+Shift+Del",
+                                                 self.delete_client, case_menu)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.about_action = self._action(self.tr("&About lawyer_desk"), None, self.show_about, help_menu)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _update_actions(self) -> None:
+        has_case = self.client_id is not None
+        for action in (self.export_action, self.close_case_action, self.archive_action, self.reopen_action,
+                       self.delete_client_action):
+            action.setEnabled(has_case)
+
+    # -- the selected case --------------------------------------------------------------
+    def _editors_allow_leaving(self) -> bool:
+        return all(tab.maybe_save(self) for tab in (self.case_tabs["overview"], self.case_tabs["notes"]))
+
+    def _case_selected(self, client_id: int) -> None:
+        if client_id == self.client_id:
+            return
+        if not self._editors_allow_leaving():
+            if self.client_id is not None:
+                self.client_list.select_case(self.client_id)
+            return
+        self.show_case(client_id)
+
+    def show_case(self, client_id: int | None) -> None:
+        self.client_id = client_id
+        for tab in self.case_tabs.values():
+            tab.show_case(client_id)
+        self.right.setCurrentWidget(self.tabs if client_id is not None else self.placeholder)
+        self._update_actions()
+
+    def _on_changed(self, table: str, client_id: int) -> None:
+        if table in LIST_TABLES:
+            self.client_list.refresh()
+        if table == "client" and self.client_id is not None and client_id == self.client_id:
+            with self.store.session() as session:
+                exists = session.get(m.Client, self.client_id) is not None
+            if not exists:
+                self.show_case(None)
+        elif table == "client" and client_id != -1 and self.client_id is None:
+            self.client_list.select_case(client_id)
+
+    # -- commands -----------------------------------------------------------------------
+    def new_client(self) -> None:
+        specs = [spec for spec in client_specs() if spec.name in NEW_CLIENT_FIELDS]
+        values, ok = RecordDialog.edit(self, self.tr("New client"), m.Client, specs, {"custody_status": "unknown"})
+        if not ok:
+            return
+        command = CreateRecord(self.store, self.events, m.Client, values, self.tr("New client"), self)
+        if push(self.undo, command) and command.record_id is not None:
+            self.client_list.refresh()
+            if self.client_list.select_case(command.record_id):
+                self.show_case(command.record_id)
+
+    def delete_client(self) -> None:
+        if self.client_id is None:
+            return
+        with self.store.session() as session:
+            client = records.get(session, m.Client, self.client_id)
+            name = client.display_name
+            going = records.describe_deletion(session, m.Client, self.client_id)
+        parts = [f"{count} {table.replace('_', ' ')}{'s' if count != 1 else ''}" for table, count in going.items()]
+        text = self.tr("Delete %1 and everything in the case file?").replace("%1", name)
+        if parts:
+            text += "\n\n" + self.tr("This also deletes: %1.").replace("%1", ", ".join(parts))
+        text += "\n\n" + self.tr("You can undo this with Ctrl+Z until you close the program.")
+        if not alerts.confirm(self, self.tr("Delete client"), text, destructive=True, action=self.tr("Delete client")):
+            return
+        deleted = self.client_id
+        if push(self.undo, DeleteRecord(self.store, self.events, m.Client, deleted,
+                                        self.tr("Delete client %1").replace("%1", name), deleted, self)):
+            self.show_case(None)
+            self.client_list.refresh()
+
+    def set_case_status(self, status: CaseStatus) -> None:
+        if self.client_id is None:
+            return
+        push(self.undo, EditRecord(self.store, self.events, m.Client, self.client_id, {"status": status},
+                                   self.tr("Change case status"), self.client_id, self))
+
+    def save_current(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "save"):
+            tab.save()
+
+    def show_about(self) -> None:
+        from lawyer_desk.ui.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    # -- import and export --------------------------------------------------------------
+    def import_dialog(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Import case files or INTERPOL notices"), str(Path.home()),
+            self.tr("JSON files (*.json);;All files (*)"))
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> list[FileOutcome]:
+        """Import the files off the GUI thread, with progress and Cancel; report each file."""
+        def work(progress: Progress) -> list[FileOutcome]:
+            return import_files(self.store, paths, progress.report, lambda: progress.cancelled)
+
+        try:
+            outcomes, finished = ProgressDialog.run(self, self.tr("Importing"), self.tr("Importing files…"), work)
+        except LawyerDeskError as exc:
+            alerts.error_for(self, exc)
+            return []
+        outcomes = outcomes or []
+        self.client_list.refresh()
+        self.events.changed.emit("client", -1)
+        failed = [o for o in outcomes if o.error]
+        imported = [o for o in outcomes if not o.error]
+        summary = self.tr("Imported %1 of %2 files.").replace("%1", str(len(imported))).replace("%2", str(len(paths)))
+        if not finished:
+            summary += " " + self.tr("Stopped on request; the files already imported stay imported.")
+        self.statusBar().showMessage(summary, 10000)
+        if failed:
+            alerts.error(self, self.tr("Some files were not imported"),
+                         summary + "\n\n" + self.tr("Nothing of these files was stored:"),
+                         "\n".join(o.error or "" for o in failed))
+        warnings = [w for o in imported for w in o.warnings]
+        if warnings:
+            alerts.warning(self, self.tr("Imported with warnings"), summary, "\n".join(warnings))
+        last = next((o.case_ids[-1] for o in reversed(imported) if o.case_ids), None)
+        if last is not None and self._editors_allow_leaving() and self.client_list.select_case(last):
+            self.show_case(last)
+        return outcomes
+
+    def export_case(self) -> None:
+        if self.client_id is None:
+            return
+        target, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export case"), str(Path.home() / f"case-{self.client_id}.json"),
+            self.tr("Case files (*.json)"))
+        if target:
+            self.export_to(Path(target))
+
+    def export_to(self, target: Path) -> bool:
+        client_id = self.client_id
+        assert client_id is not None
+
+        def work(_progress: Progress) -> None:
+            with self.store.session() as session:
+                text = case_json.dumps(cases.export_case(session, client_id))
+                write_atomic(target, text.encode("utf-8"))
+
+        try:
+            ProgressDialog.run(self, self.tr("Exporting"), self.tr("Writing the case file…"), work, cancellable=False)
+        except LawyerDeskError as exc:
+            alerts.error_for(self, exc)
+            return False
+        except OSError as exc:
+            alerts.error(self, self.tr("The case was not exported"),
+                         self.tr("The file could not be written: %1").replace("%1", exc.strerror or str(exc)))
+            return False
+        self.events.changed.emit("audit_entry", client_id)
+        self.statusBar().showMessage(self.tr("Case exported to %1").replace("%1", str(target)), 10000)
+        return True
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- window state -------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings.restore_geometry(self, "main_window")
+        settings.restore_splitter(self.splitter, "main_splitter")
+        state = settings.window_settings().value("client_list")
+        if isinstance(state, QByteArray | bytes):
+            self.client_list.restore_state(bytes(state))
+
+    def _save_layout(self) -> None:
+        settings.save_geometry(self, "main_window")
+        settings.save_splitter(self.splitter, "main_splitter")
+        settings.window_settings().setValue("client_list", QByteArray(self.client_list.state()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._editors_allow_leaving():
+            event.ignore()
+            return
+        self._save_layout()
+        event.accept()

@@ -1,0 +1,225 @@
+"""Figures of the client list at 100k clients. Not part of the test suite.
+
+    cd /work/main && uv run python tests/benchmarks/gui_list.py [--clients N] [--dir DIR] [--keep]
+
+Builds (or, with ``--dir`` of an earlier ``--keep`` run, reuses) a store of synthetic cases,
+then measures the client list panel offscreen and prints ONE JSON object on stdout;
+progress goes to stderr. Times are wall-clock on this machine.
+
+* ``client_list_first_paint_s``: store open, panel created (ids queried, filter choices
+  read), first screen of rows fetched, the view painted (``grab()``). Cold: the first query
+  on a new connection, every page decrypted from disk.
+* ``client_list_sort_s``: the slowest of the header sorts, each until the view is painted.
+* ``search_as_you_type_p95_ms``: every keystroke prefix of names in four scripts →
+  ``client_ids`` with the text → the first page of rows (the work one keystroke triggers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthetic.py
+
+import synthetic as syn
+from sqlalchemy import func, select
+
+from lawyer_desk.core import cases, client_list, search
+from lawyer_desk.core import models as m
+from lawyer_desk.core.interchange import case_json as cj
+from lawyer_desk.core.store import KdfParams, Store
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+TARGETS = {"client_list_first_paint_s": 0.25, "client_list_sort_s": 0.3, "search_as_you_type_p95_ms": 20.0,
+           "rss_mb": 400.0}
+_STARTED = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(1, min(len(ordered), -(-len(ordered) * p // 100))) - 1]
+
+
+def rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def build_store(root: Path, n_clients: int, seed: int = 7, batch: int = 2000) -> list[str]:
+    """Import ``n_clients`` synthetic cases (20 % closed or archived); returns their display names."""
+    words = syn.TextMaker(random.Random(seed))
+    rng = random.Random(seed + 1)
+    today = date.today()
+    store = Store.create(root, PASSPHRASE, KdfParams.cheap())
+    names: list[str] = []
+    try:
+        for start in range(0, n_clients, batch):
+            dicts = [syn.case_dict(i, rng, words, today) for i in range(start, min(start + batch, n_clients))]
+            for case in dicts:
+                case["client"]["status"] = rng.choice(["open"] * 8 + ["closed", "archived"])
+                case["format"] = cj.FORMAT
+                names.append(case["client"]["display_name"])
+            parsed = [cj.CaseFileV1.model_validate(case) for case in dicts]
+            with store.session() as session:
+                cases.import_cases(session, parsed)
+            log(f"  {start + len(dicts)} clients")
+        with store.session() as session:
+            search.optimize(session)
+    finally:
+        store.close()
+    return names
+
+
+def timed(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def keystrokes(names: list[str], rng: random.Random, per_script: int) -> list[tuple[str, str]]:
+    """(script, prefix) for every prefix of a few names, in Latin, Cyrillic, Uyghur and Han."""
+    chosen = rng.sample(names, per_script * 4)
+    out: list[tuple[str, str]] = []
+    for i, full in enumerate(chosen):
+        given, surname = full.split()[0], full.split()[-1]
+        script = ("latin", "cyrillic", "arabic", "han")[i % 4]
+        typed = {"latin": full, "cyrillic": f"{syn.cyrillic(given)} {syn.cyrillic(surname)}",
+                 "arabic": f"{syn.arabic(given)} {syn.arabic(surname)}",
+                 "han": f"{syn.han(given)}{syn.han(surname)}"}[script]
+        out += [(script, typed[:n]) for n in range(1, len(typed) + 1) if not typed[:n].endswith(" ")]
+    return out
+
+
+def measure(root: Path, names: list[str]) -> dict[str, Any]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from lawyer_desk.ui.client_list_model import COL_DEADLINE, COL_NAME
+    from lawyer_desk.ui.client_list_view import ClientListPanel
+
+    app = QApplication.instance() or QApplication([])
+    out: dict[str, Any] = {}
+    store = Store.open(root, PASSPHRASE)
+    try:
+        with store.session() as session:
+            out["clients"] = session.execute(select(func.count()).select_from(m.Client)).scalar_one()
+            out["clients_open"] = session.execute(
+                select(func.count()).select_from(m.Client).where(m.Client.status == "open")).scalar_one()
+        # A new engine for the cold figure: no page of the database decrypted yet.
+        store.close()
+        store = Store.open(root, PASSPHRASE)
+        panels: list[ClientListPanel] = []
+
+        def first_paint() -> None:
+            panel = ClientListPanel(store.session)
+            panel.resize(1100, 750)
+            panel.show()
+            panel.grab()
+            panels.append(panel)
+
+        out["client_list_first_paint_s"] = round(timed(first_paint), 3)
+        out["client_list_first_paint_warm_s"] = round(timed(first_paint), 3)
+        panel = panels[-1]
+        model, view = panel.model, panel.table
+        log(f"  first paint {out['client_list_first_paint_s']} s cold, {out['client_list_first_paint_warm_s']} warm")
+
+        sorts: dict[str, float] = {}
+        for label, column, order in [("name_desc", COL_NAME, Qt.SortOrder.DescendingOrder),
+                                     ("next_deadline_asc", COL_DEADLINE, Qt.SortOrder.AscendingOrder),
+                                     ("next_deadline_desc", COL_DEADLINE, Qt.SortOrder.DescendingOrder)]:
+            sorts[label] = round(timed(lambda c=column, o=order: (view.sortByColumn(c, o), view.grab())), 3)
+        for column in range(model.columnCount()):
+            if column in (COL_NAME, COL_DEADLINE) or not model.sortable(column):
+                continue
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                label = f"{model.headerData(column, Qt.Orientation.Horizontal)}_{order.name}".lower()
+                sorts[label] = round(timed(lambda c=column, o=order: (view.sortByColumn(c, o), view.grab())), 3)
+        out["client_list_sort_s"] = max(sorts["name_desc"], sorts["next_deadline_asc"])
+        out["client_list_sort_each_s"] = sorts
+        log(f"  sorts {sorts}")
+
+        rng = random.Random(11)
+        strokes = keystrokes(names, rng, per_script=3)
+        times: dict[str, list[float]] = {}
+        capped = 0
+        with store.session() as session:
+            for script, prefix in strokes:
+                started = time.perf_counter()
+                ids = client_list.client_ids(session, client_list.ClientFilter(text=prefix))
+                client_list.client_rows(session, ids.ids[:panel.model.page_size], snippets=ids.snippets)
+                times.setdefault(script, []).append((time.perf_counter() - started) * 1000)
+                capped += ids.capped
+        every = [t for values in times.values() for t in values]
+        out["search_as_you_type_p95_ms"] = round(percentile(every, 95), 2)
+        out["search_as_you_type_median_ms"] = round(statistics.median(every), 2)
+        out["search_as_you_type_max_ms"] = round(max(every), 2)
+        out["search_as_you_type_p95_ms_by_script"] = {k: round(percentile(v, 95), 2) for k, v in times.items()}
+        out["search_keystrokes"] = len(every)
+        out["search_keystrokes_capped"] = capped
+
+        # The same keystrokes through the panel (model reset, view painted): what the person sees.
+        through_panel = []
+        for _script, prefix in strokes:
+            started = time.perf_counter()
+            panel.search_box.setText(prefix)
+            panel.apply_search_now()
+            view.grab()
+            through_panel.append((time.perf_counter() - started) * 1000)
+        out["search_as_you_type_panel_p95_ms"] = round(percentile(through_panel, 95), 2)
+        log(f"  search p95 {out['search_as_you_type_p95_ms']} ms, through the panel "
+            f"{out['search_as_you_type_panel_p95_ms']} ms")
+        out["rss_mb"] = rss_mb()
+        for p in panels:
+            p.close()
+        del app
+    finally:
+        store.close()
+    out["targets"] = TARGETS
+    out["met"] = {k: out[k] <= v for k, v in TARGETS.items()}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--dir", type=Path, help="store folder; reused if it holds a store from --keep")
+    parser.add_argument("--keep", action="store_true", help="keep the store (and its names) for the next run")
+    args = parser.parse_args()
+    work = args.dir or Path(tempfile.mkdtemp(prefix="ld-gui-bench-"))
+    root, names_file = work / "store", work / "names.json"
+    out: dict[str, Any] = {"cpus": os.cpu_count()}
+    try:
+        if names_file.exists():
+            log(f"reusing the store in {root}")
+            names = json.loads(names_file.read_text(encoding="utf-8"))
+        else:
+            log(f"building a store of {args.clients} clients in {root}")
+            started = time.perf_counter()
+            names = build_store(root, args.clients)
+            out["build_s"] = round(time.perf_counter() - started, 1)
+            names_file.write_text(json.dumps(names), encoding="utf-8")
+        out.update(measure(root, names))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
