@@ -7,13 +7,14 @@ display data of the few ids on screen. Neither loads ORM objects: a page is four
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, exists, func, literal, nulls_last, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, and_, case, exists, func, literal, nulls_last, select, type_coerce
 from sqlalchemy.orm import Session
 
 from lawyer_desk.core import models as m
@@ -179,7 +180,7 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
     conditions = _conditions(flt)
     if not flt.text.strip():
         query = select(client.id).where(*conditions).order_by(*_order_by(sort or DEFAULT_SORT))
-        return IdList(list(session.execute(query).scalars()))
+        return IdList(_ordered_ids(session, query))
 
     results = search.search_results(session, flt.text, limit=search.RANK_CAP)
     snippets: dict[int, str] = {}
@@ -202,12 +203,22 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
     return IdList(ordered, {cid: snippets[cid] for cid in ordered}, results.capped, searching=True)
 
 
+def _ordered_ids(session: Session, query: Select[Any]) -> list[int]:
+    """The ids of an ordered query, passed back as one JSON array.
+
+    At 100k clients, fetching one driver row per id costs more than the sort itself; one
+    text parsed by ``json`` in C costs a tenth of it. SQLite feeds an aggregate the rows of
+    an ordered subquery in order (it never flattens an ORDER BY into an aggregate).
+    """
+    ordered = query.subquery()
+    return json.loads(session.execute(select(func.json_group_array(ordered.c.id))).scalar_one() or "[]")
+
+
 def _resort(session: Session, ids: list[int], sort: SortKey) -> list[int]:
     """Sort ids gathered over several chunks again, as one list (a search never has many)."""
     client = m.Client.__table__.c  # type: ignore[attr-defined]
     id_set = set(ids)
-    query = select(client.id).order_by(*_order_by(sort))
-    return [cid for cid in session.execute(query).scalars() if cid in id_set]
+    return [cid for cid in _ordered_ids(session, select(client.id).order_by(*_order_by(sort))) if cid in id_set]
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:

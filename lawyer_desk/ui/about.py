@@ -164,6 +164,7 @@ class AboutDialog(QDialog):
         self.licences.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.licences.setCurrentCell(-1, -1)
         header = self.licences.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

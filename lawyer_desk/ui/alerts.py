@@ -33,7 +33,6 @@ from lawyer_desk.core.errors import (
     WrongPassphrase,
 )
 
-
 MIN_TEXT_WIDTH_PX = 380
 
 
@@ -200,7 +199,7 @@ _NO_DETAILS: tuple[type[LawyerDeskError], ...] = (WrongPassphrase, StoreLocked)
 def describe(exc: LawyerDeskError) -> tuple[str, str]:
     """The plain-language title and text for ``exc``, chosen by its class."""
     for cls in type(exc).__mro__:
-        describe_one = _DESCRIPTIONS.get(cls)  # type: ignore[call-overload]
+        describe_one = _DESCRIPTIONS.get(cls)
         if describe_one is not None:
             return describe_one()
     return _other()

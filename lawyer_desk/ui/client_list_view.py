@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFocusEvent, QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +32,7 @@ from lawyer_desk.core.vocab import AlertStatus, CaseStatus, CustodyStatus
 from lawyer_desk.ui.client_list_model import ClientListModel, Column, SessionFactory
 
 DEBOUNCE_MS = 150
+CHOICES_DELAY_MS = 50  # after the first paint
 # What a typical cell of each column holds, to size the columns for the font in use.
 _TYPICAL = {Column.NAME: "Abdurehim Memtimin", Column.OTHER_NAMES: "Алексей Ветров · Alexey Vetr",
             Column.NATIONALITY: "CN, RU", Column.CUSTODY: "detained — Areszt", Column.REQUESTING: "CN, RU",
@@ -70,15 +71,23 @@ class ClientListPanel(QWidget):
         self._debounce.timeout.connect(self.apply_search_now)
         self.search_box.textChanged.connect(self._debounce.start)
 
-        self.status_filter = self._combo(self.tr("Case status"))
+        self.status_filter = self._combo(self.tr("Case status"), QComboBox(self))
         self._statuses: list[frozenset[CaseStatus] | None] = [
             frozenset({CaseStatus.open}), frozenset({CaseStatus.closed}), frozenset({CaseStatus.archived}), None]
         self.status_filter.addItems([self.tr("Open cases"), self.tr("Closed cases"), self.tr("Archived cases"),
                                      self.tr("All cases")])
-        self.custody_filter = self._combo(self.tr("Custody status"))
-        self.country_filter = self._combo(self.tr("Requesting country"))
-        self.alert_filter = self._combo(self.tr("Alert status"))
-        self._fill_choices()
+        # The choices come from the data (three scans at 100k clients): read just after the
+        # first paint, and again when a filter is opened after a refresh.
+        self._choices_stale = True
+        self.custody_filter = self._combo(self.tr("Custody status"), _ChoiceBox(self._ensure_choices, self))
+        self.country_filter = self._combo(self.tr("Requesting country"), _ChoiceBox(self._ensure_choices, self))
+        self.alert_filter = self._combo(self.tr("Alert status"), _ChoiceBox(self._ensure_choices, self))
+        self._choices_timer = QTimer(self)
+        self._choices_timer.setSingleShot(True)
+        self._choices_timer.setInterval(CHOICES_DELAY_MS)
+        self._choices_timer.timeout.connect(self._ensure_choices)
+        for combo in (self.custody_filter, self.country_filter, self.alert_filter):
+            combo.addItem(self._anything[combo], None)
         for combo in self._combos():
             combo.currentIndexChanged.connect(self.apply_filter)
 
@@ -104,8 +113,7 @@ class ClientListPanel(QWidget):
         self._after_query()
 
     # -- building -----------------------------------------------------------------------
-    def _combo(self, name: str) -> QComboBox:
-        combo = QComboBox(self)
+    def _combo(self, name: str, combo: QComboBox) -> QComboBox:
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -150,15 +158,25 @@ class ClientListPanel(QWidget):
         table.selectionModel().currentRowChanged.connect(self._on_current_row)
         return table
 
-    def _fill_choices(self) -> None:
+    @property
+    def _anything(self) -> dict[QComboBox, str]:
+        return {self.custody_filter: self.tr("Any custody"), self.country_filter: self.tr("Any requesting country"),
+                self.alert_filter: self.tr("Any alert status")}
+
+    def _ensure_choices(self) -> None:
+        """Fill the filters with the values in the store, if not done since the last refresh."""
+        self._choices_timer.stop()
+        if not self._choices_stale:
+            return
+        self._choices_stale = False
         with self._session() as session:
             choices = client_list.filter_choices(session)
-        labels = self.model
-        self._refill(self.custody_filter, self.tr("Any custody"),
+        labels, anything = self.model, self._anything
+        self._refill(self.custody_filter, anything[self.custody_filter],
                      [(c.value, labels.custody_labels[c]) for c in choices.custody])
-        self._refill(self.country_filter, self.tr("Any requesting country"),
+        self._refill(self.country_filter, anything[self.country_filter],
                      [(code, f"{country_name(code)} ({code})") for code in choices.requesting_countries])
-        self._refill(self.alert_filter, self.tr("Any alert status"),
+        self._refill(self.alert_filter, anything[self.alert_filter],
                      [(s.value, labels.alert_status_labels[s]) for s in choices.alert_statuses])
 
     @staticmethod
@@ -215,7 +233,9 @@ class ClientListPanel(QWidget):
     def refresh(self) -> None:
         """Read the list again (after changes to the store), keeping selection and scroll."""
         scroll = self.table.verticalScrollBar().value()
-        self._fill_choices()
+        self._choices_stale = True
+        if self.isVisible():
+            self._choices_timer.start()
         self.model.set_filter(self.current_filter())
         self._after_query()
         self.table.verticalScrollBar().setValue(scroll)
@@ -295,6 +315,17 @@ class ClientListPanel(QWidget):
         else:
             self.count_label.setText(self._count_text())
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A closing window may close the store next: no deferred read may run after that.
+        self._debounce.stop()
+        self._choices_timer.stop()
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._choices_stale:
+            self._choices_timer.start()
+        super().showEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down or Enter in the search box goes to the list; Escape clears the search."""
         if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
@@ -311,3 +342,19 @@ class ClientListPanel(QWidget):
                 self.apply_search_now()
                 return True
         return super().eventFilter(watched, event)
+
+
+class _ChoiceBox(QComboBox):
+    """A combo box that asks for its items to be brought up to date before it opens."""
+
+    def __init__(self, ensure: Callable[[], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self._ensure = ensure
+
+    def showPopup(self) -> None:
+        self._ensure()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._ensure()  # before the arrow keys step through the items
+        super().focusInEvent(event)

@@ -319,7 +319,7 @@ class ProgressDialog(QProgressDialog):
             self.cancel_button = QPushButton(tr("Cancel"), self)
             self.setCancelButton(self.cancel_button)
         else:
-            self.setCancelButton(None)  # type: ignore[arg-type]
+            self.setCancelButton(None)
         # The built-in cancel() would hide the dialog while the worker still runs.
         QObject.disconnect(self, SIGNAL("canceled()"), self, SLOT("cancel()"))
         self.canceled.connect(self._request_cancel)

@@ -247,10 +247,8 @@ class CreateStoreDialog(_KeyDialog):
         self.passphrase = _passphrase_field(self)
         self.repeat = _passphrase_field(self)
         self.show_text = QCheckBox(tr("Show the passphrase"), self)
-        self.strength = QLabel(self)
-        self.strength.setWordWrap(True)
-        self.mismatch = QLabel(self)
-        self.mismatch.setWordWrap(True)
+        self.strength = _Notice(self, QStyle.StandardPixmap.SP_MessageBoxInformation)
+        self.mismatch = _Notice(self, QStyle.StandardPixmap.SP_MessageBoxWarning, tr("The two passphrases differ."))
         self.warning = _Notice(self, QStyle.StandardPixmap.SP_MessageBoxWarning, tr(
             "A lost passphrase cannot be recovered. Without it nobody can open this store: not you, "
             "not a colleague, not the makers of this program. Write it down and keep it somewhere safe, "
@@ -260,16 +258,18 @@ class CreateStoreDialog(_KeyDialog):
         form.addRow(tr("&Passphrase:"), self.passphrase)
         form.addRow(tr("&Repeat it:"), self.repeat)
         form.addRow("", self.show_text)
-        form.addRow("", self.strength)
-        form.addRow("", self.mismatch)
         self.ok_button.setText(tr("&Create store"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addSpacing(6)
         layout.addLayout(form)
+        # Under the form, not in it: QFormLayout sizes a wrapped label for one line too many.
+        layout.addWidget(self.strength)
+        layout.addWidget(self.mismatch)
         layout.addSpacing(6)
         layout.addWidget(self.warning)
         layout.addWidget(self.busy)
+        layout.addStretch(1)  # spare height goes here, not between the lines of text
         layout.addWidget(self.buttons)
         self.passphrase.textChanged.connect(self._check)
         self.repeat.textChanged.connect(self._check)
@@ -296,11 +296,10 @@ class CreateStoreDialog(_KeyDialog):
     def _check(self) -> None:
         first, second = self.passphrase.text(), self.repeat.text()
         level, hint = passphrase_strength(first)
-        self.strength.setText(hint if first else tr("At least {n} characters; a few unrelated words are best.")
-                              .replace("{n}", str(MIN_PASSPHRASE)))
-        self.strength.setAccessibleDescription(STRENGTH_NAMES[level])
+        self.strength.text.setText(hint if first else tr("At least {n} characters; a few unrelated words are best.")
+                                   .replace("{n}", str(MIN_PASSPHRASE)))
+        self.strength.text.setAccessibleDescription(STRENGTH_NAMES[level])
         differ = bool(second) and first != second and not first.startswith(second)
-        self.mismatch.setText(tr("The two passphrases differ.") if differ else "")
         self.mismatch.setVisible(differ)
         self.ok_button.setEnabled(self.acceptable() and not self.working)
 
@@ -364,6 +363,7 @@ class UnlockDialog(_KeyDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.busy)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.passphrase.textChanged.connect(self._check)
         self._check()

@@ -92,3 +92,28 @@ def test_deleting_an_alert_and_undoing_relinks_its_proceedings(store: Store) -> 
         linked = session.execute(text("SELECT count(*) FROM proceeding WHERE alert_id = :a"), {"a": alert_id}).scalar()
         assert linked == 2
         assert len(records.get(session, m.Alert, alert_id).warrants) == 1
+
+
+def test_a_proceedings_alert_and_a_deadlines_proceeding_can_change_within_the_case(store: Store) -> None:
+    with store.session() as session:
+        uyghur, russian, *_ = cases.import_cases(session, demo_cases())
+    with store.session() as session:
+        client = records.get(session, m.Client, uyghur)
+        proceeding = next(p for p in client.proceedings if p.forum == "echr")
+        deadline = client.deadlines[0]
+        alert_id, other_proceeding = client.alerts[0].id, client.proceedings[0].id
+        foreign_alert = records.get(session, m.Client, russian).alerts[0].id
+    with store.session() as session:
+        previous = records.update(session, m.Proceeding, proceeding.id, {"alert_id": alert_id, "stage": "filed"})
+        assert previous == {"alert_id": None, "stage": "Rule 39 request prepared"}
+        records.update(session, m.Deadline, deadline.id, {"proceeding_id": other_proceeding})
+    with store.session() as session:
+        assert records.get(session, m.Proceeding, proceeding.id).alert_id == alert_id
+        assert records.get(session, m.Deadline, deadline.id).proceeding_id == other_proceeding
+    with pytest.raises(records.FieldErrors) as caught, store.session() as session:
+        records.update(session, m.Proceeding, proceeding.id, {"alert_id": foreign_alert})
+    assert set(caught.value.errors) == {"alert_id"}
+    with pytest.raises(records.FieldErrors), store.session() as session:
+        records.create(session, m.Proceeding, {"forum": "ccf"}, client_id=uyghur, alert_id=foreign_alert)
+    with store.session() as session:
+        assert records.get(session, m.Proceeding, proceeding.id).alert_id == alert_id

@@ -54,8 +54,9 @@ def shown_boxes(monkeypatch: pytest.MonkeyPatch) -> BoxRecorder:
 
     def present(box: QMessageBox) -> QMessageBox.StandardButton:
         default = box.defaultButton()
-        recorder.boxes.append(ShownBox(box.icon(), box.property("alert_title"), box.property("alert_text"), box.detailedText(),
-                                       box.standardButton(default) if default else QMessageBox.StandardButton.NoButton))
+        recorder.boxes.append(ShownBox(
+            box.icon(), box.property("alert_title"), box.property("alert_text"), box.detailedText(),
+            box.standardButton(default) if default else QMessageBox.StandardButton.NoButton))
         return recorder.answer
 
     monkeypatch.setattr(alerts, "present", present)

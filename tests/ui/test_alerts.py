@@ -82,6 +82,24 @@ def test_error_box_is_critical_with_copyable_details(qapp: QApplication, shown_b
     assert box.details == "schema 9999"
 
 
+def test_the_box_shows_the_title_as_headline_and_escapes_typed_text(qapp: QApplication,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    boxes: list[QMessageBox] = []
+
+    def keep(box: QMessageBox) -> QMessageBox.StandardButton:
+        boxes.append(box)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(alerts, "present", keep)
+    alerts.error(None, "Cannot import <b>x</b>", "The name <i>Ali</i> & co\nsecond line", "details")
+    (box,) = boxes
+    assert box.windowTitle() == "Cannot import <b>x</b>"
+    assert box.text() == "<b>Cannot import &lt;b&gt;x&lt;/b&gt;</b>"
+    assert box.informativeText() == "<p>The name &lt;i&gt;Ali&lt;/i&gt; &amp; co<br>second line</p>"
+    assert box.detailedText() == "details"
+    assert box.property("alert_text") == "The name <i>Ali</i> & co\nsecond line"
+
+
 def test_warning_and_info_boxes(qapp: QApplication, shown_boxes: BoxRecorder) -> None:
     alerts.warning(None, "Careful", "Something to know")
     alerts.info(None, "Done", "Exported 3 cases", "details")

@@ -34,7 +34,7 @@ def demo(store: Store) -> dict[str, int]:
 
 
 @pytest.fixture
-def panel(qtbot: QtBot, store: Store, demo: dict[str, int]) -> ClientListPanel:
+def panel(store: Store, demo: dict[str, int], qtbot: QtBot) -> ClientListPanel:
     widget = ClientListPanel(store.session, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1000, 400)
@@ -59,9 +59,11 @@ def _type(qtbot: QtBot, panel: ClientListPanel, text: str) -> None:
 
 
 def _choose(qtbot: QtBot, combo: QComboBox, value: object) -> None:
+    combo.showPopup()  # opening the list brings its choices up to date
     index = combo.findData(value)
     assert index > 0, f"{value!r} is not offered"
     combo.setCurrentIndex(index)
+    combo.hidePopup()
 
 
 def _click_row(qtbot: QtBot, panel: ClientListPanel, row: int) -> None:
@@ -122,6 +124,19 @@ def test_escape_clears_the_search_and_down_goes_to_the_list(qtbot: QtBot, panel:
     assert panel.search_box.text() == ""
     assert _names(panel) == ["Aleksei Vetrov", "Ayşe Yıldırım", "Idris Mamut"]
     assert panel.table.selectionModel().isRowSelected(panel.model.row_of(demo["Mamut"]) or 0)  # still selected
+
+
+def test_filter_choices_are_read_just_after_the_first_paint(qtbot: QtBot, store: Store,
+                                                           demo: dict[str, int]) -> None:
+    panel = ClientListPanel(store.session, today=lambda: TODAY)
+    qtbot.addWidget(panel)
+    assert panel.country_filter.count() == 1  # "Any requesting country" only, for now
+    panel.show()
+    qtbot.waitUntil(lambda: panel.country_filter.count() > 1)
+    assert [panel.country_filter.itemData(i) for i in range(panel.country_filter.count())] == [
+        None, "CN", "RU", "TJ", "TR"]
+    assert panel.custody_filter.itemText(1) == "Detained"  # by urgency
+    assert panel.alert_filter.findData("challenged") > 0
 
 
 def test_each_filter_narrows_the_list(qtbot: QtBot, panel: ClientListPanel) -> None:
@@ -227,7 +242,7 @@ def test_refresh_shows_changes_and_keeps_the_selection(qtbot: QtBot, store: Stor
         panel.refresh()
     assert _names(panel) == ["Abai Kunanbaev", "Ayşe Yıldırım", "Idris Mamut", "Zoya Vetrova"]
     assert panel.model.case_id_at(panel.table.currentIndex().row()) == demo["Mamut"]
-    assert panel.country_filter.findData("KZ") > 0  # the new country is offered
+    qtbot.waitUntil(lambda: panel.country_filter.findData("KZ") > 0)  # the new country is offered
 
 
 def test_column_widths_are_remembered(qtbot: QtBot, store: Store, panel: ClientListPanel) -> None:

@@ -162,17 +162,23 @@ def test_uninstall_puts_back_the_previous_hooks(qapp: QApplication) -> None:
 
 
 # --- About ----------------------------------------------------------------------------------------
+def cell(dialog: AboutDialog, row: int, column: int) -> str:
+    item = dialog.licences.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 def test_about_shows_the_version_and_the_libraries(qtbot: QtBot) -> None:
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
     dialog.show()
     assert __version__ in dialog.version_label.text()
-    names = [dialog.licences.item(row, 0).text() for row in range(dialog.licences.rowCount())]
+    names = [cell(dialog, row, 0) for row in range(dialog.licences.rowCount())]
     for expected in ("PySide6 (Qt for Python)", "SQLCipher", "SQLAlchemy", "SQLModel", "Alembic", "pydantic",
                      "cryptography", "argon2-cffi", "pycountry", "anyascii", "platformdirs", "filelock", "tqdm"):
         assert expected in names
     row = names.index("SQLCipher")
-    assert re.match(r"4\.\d+", dialog.licences.item(row, 1).text())
+    assert re.match(r"4\.\d+", cell(dialog, row, 1))
 
 
 def test_copy_versions(qtbot: QtBot) -> None:
@@ -216,7 +222,7 @@ def _runtime_closure(root: str) -> set[str]:
     def norm(name: str) -> str:
         return re.sub(r"[-_.]+", "-", name).lower()
 
-    environment = default_environment() | {"extra": ""}
+    environment = {key: str(value) for key, value in default_environment().items()} | {"extra": ""}
     seen: set[str] = set()
     pending = [root]
     while pending:

@@ -174,8 +174,11 @@ def test_a_huge_total_passes_the_signal(qtbot: QtBot, runner: TaskRunner) -> Non
 def test_immediate_runner_runs_at_once_on_the_calling_thread(qapp: QApplication) -> None:
     runner = ImmediateRunner()
     seen: list[Any] = []
-    task = runner.run(lambda progress: (progress.report(1, 2, "half"), threading.get_ident())[1],
-                      on_done=seen.append, on_progress=lambda d, t, label: seen.append((d, t, label)))
+    def work(progress: Progress) -> int:
+        progress.report(1, 2, "half")
+        return threading.get_ident()
+
+    task = runner.run(work, on_done=seen.append, on_progress=lambda d, t, label: seen.append((d, t, label)))
     assert seen == [(1, 2, "half"), threading.get_ident()]
     assert task.state is TaskState.DONE
 

@@ -79,7 +79,7 @@ def test_create_enables_ok_only_for_two_matching_passphrases_of_eight_or_more(
     qtbot.keyClicks(dialog.passphrase, "short")
     qtbot.keyClicks(dialog.repeat, "short")
     assert not dialog.ok_button.isEnabled()
-    assert dialog.strength.text().startswith("Too short")
+    assert dialog.strength.text.text().startswith("Too short")
 
     dialog.passphrase.clear()
     dialog.repeat.clear()
@@ -90,7 +90,7 @@ def test_create_enables_ok_only_for_two_matching_passphrases_of_eight_or_more(
     qtbot.keyClicks(dialog.repeat, " wordz")
     assert not dialog.ok_button.isEnabled()
     assert not dialog.mismatch.isHidden()
-    assert dialog.mismatch.text() == "The two passphrases differ."
+    assert dialog.mismatch.text.text() == "The two passphrases differ."
 
     qtbot.keyClick(dialog.repeat, Qt.Key.Key_Backspace)
     qtbot.keyClicks(dialog.repeat, "s")

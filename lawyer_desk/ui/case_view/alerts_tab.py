@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,20 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core import records
 from lawyer_desk.core.codes import country_name, format_partial_date
 from lawyer_desk.core.store import Store
 from lawyer_desk.ui import alerts
-from lawyer_desk.ui.case_view.names import BidiDelegate
 from lawyer_desk.ui.case_view.record_table import OBJECT_ROLE, Column, RecordListModel, RecordTable
 from lawyer_desk.ui.case_view.specs import alert_specs, notification_specs, status_change_specs, warrant_specs
 from lawyer_desk.ui.forms import RecordDialog
 from lawyer_desk.ui.labels import label, plural
 from lawyer_desk.ui.undo import CaseEvents, CreateRecord, DeleteRecord, EditRecord, push, table_name
 
-ALERT_TABLES = {table_name(t) for t in (m.Alert, m.ArrestWarrant, m.AlertStatusChange, m.AlertNotification)}
+# Changes that alter the list or the selected alert ("client": a restored or re-imported case).
+RELOAD_TABLES = {table_name(t) for t in (m.Client, m.Alert, m.ArrestWarrant, m.AlertStatusChange,
+                                          m.AlertNotification)}
 STATE_COLOURS = {"outstanding": "#c62828", "sent": "#a15c00", "confirmed": "#2e7d32"}
 
 
@@ -169,7 +171,6 @@ class AlertsTab(QWidget):
             ], parent_key="alert_id", parent=self)
         self.notifications.setObjectName("notifications")
         for table in (self.history, self.warrants, self.notifications):
-            table.view.setItemDelegate(BidiDelegate(parent=table.view))
             table.view.setWordWrap(False)  # long charges and authorities end in "…"; the tooltip has them whole
             table.view.horizontalHeader().setMaximumSectionSize(320)
             table.list_model.modelReset.connect(self._update_tab_titles)
@@ -220,7 +221,8 @@ class AlertsTab(QWidget):
         self.parts.setTabText(1, self.tr("Arrest warrants (%1)").replace("%1", str(len(self.warrants.list_model.rows))))
         notified = self.tr("Notified of deletion")
         if rows:
-            notified += " " + self.tr("(%1 of %2 confirmed)").replace("%1", str(confirmed)).replace("%2", str(len(rows)))
+            notified += " " + self.tr("(%1 of %2 confirmed)").replace("%1", str(confirmed)).replace(
+                "%2", str(len(rows)))
         self.parts.setTabText(2, notified)
 
     # -- loading ------------------------------------------------------------------------
@@ -234,25 +236,29 @@ class AlertsTab(QWidget):
         keep = select_id if select_id is not None else self.selected_id()
         rows: list[dict[str, Any]] = []
         if self.client_id is not None:
-            query = select(m.Alert).where(m.Alert.client_id == self.client_id).order_by(m.Alert.issue_date, m.Alert.id)
+            query = (select(m.Alert).where(col(m.Alert.client_id) == self.client_id)
+                     .order_by(col(m.Alert.issue_date), col(m.Alert.id)))
             with self.store.session() as session:
                 rows = [{"id": a.id, **records.fields_of(a)} for a in session.execute(query).scalars()]
         self.list_model.set_rows(rows)
         self.alert_view.resizeColumnsToContents()
         ids = [row["id"] for row in rows]
         if rows:
-            self.select_alert(keep if keep in ids else ids[0])
+            self.select_alert(keep if keep is not None and keep in ids else ids[0])
         else:
             self._show_selected()
 
     def _on_changed(self, table: str, client_id: int) -> None:
-        if self.client_id is not None and client_id in (-1, self.client_id) and table in ALERT_TABLES:
+        if self.client_id is not None and client_id in (-1, self.client_id) and table in RELOAD_TABLES:
             self.reload()
 
     def select_alert(self, alert_id: int) -> None:
         for row_number, row in enumerate(self.list_model.rows):
             if row["id"] == alert_id:
-                self.alert_view.selectRow(row_number)
+                # Not QTableView.selectRow: under a right-to-left interface it picks the column at the
+                # viewport's right edge, and selects nothing while the view is not laid out yet.
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                self.alert_view.selectionModel().setCurrentIndex(self.list_model.index(row_number, 0), flags)
                 break
         self._show_selected()
 
@@ -291,7 +297,7 @@ class AlertsTab(QWidget):
             "summary": row.get("summary") or "",
         }
         for name, value in self.detail_labels.items():
-            value.setText(texts.get(name, ""))
+            value.setText(texts.get(name) or ("—" if row else ""))  # a dash: known to be empty, not forgotten
 
     # -- actions ------------------------------------------------------------------------
     def add_alert(self) -> None:
@@ -320,7 +326,7 @@ class AlertsTab(QWidget):
         with self.store.session() as session:
             counts = records.describe_deletion(session, m.Alert, alert_id)
             linked = session.execute(select(func.count()).select_from(m.Proceeding)
-                                     .where(m.Proceeding.alert_id == alert_id)).scalar_one()
+                                     .where(col(m.Proceeding.alert_id) == alert_id)).scalar_one()
         warrants = counts.get(table_name(m.ArrestWarrant), 0)
         changes = counts.get(table_name(m.AlertStatusChange), 0)
         notified = counts.get(table_name(m.AlertNotification), 0)

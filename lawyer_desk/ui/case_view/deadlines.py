@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from sqlalchemy import select
@@ -144,6 +144,11 @@ class DeadlinesTab(CaseRecordTable):
         assert isinstance(buttons, QHBoxLayout)
         buttons.insertWidget(3, self.done_button)
         self._update_buttons()
+        # Urgency is worked out when a row is painted: repainting keeps it true past midnight or a cut-off.
+        self.clock = QTimer(self)
+        self.clock.setInterval(60_000)
+        self.clock.timeout.connect(self.view.viewport().update)
+        self.clock.start()
 
     # -- display ------------------------------------------------------------------------
     def colours(self, row: dict[str, Any]) -> tuple[QColor | None, QColor] | None:

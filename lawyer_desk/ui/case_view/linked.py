@@ -33,7 +33,7 @@ LINK_KIND = "link"
 MAX_COLUMN = 220  # pixels, so that a table of many columns shows most of them beside the client list
 
 
-def link_spec(name: str, label: str, choices: list[tuple[str, int]], help: str = "",  # noqa: A002
+def link_spec(name: str, label: str, choices: list[tuple[str, int]], help: str = "",
               after: str | None = None) -> FieldSpec:
     """A link to another record of the case, chosen from ``choices`` (or none)."""
     return FieldSpec(name, label, LINK_KIND, help=help, extra={"choices": tuple(choices), "after": after})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -30,6 +30,11 @@ NAME_FONT_FAMILIES = [
     "Noto Sans", "Noto Naskh Arabic", "Noto Sans Arabic", "Noto Sans CJK SC", "Noto Sans SC",
     "Segoe UI", "Microsoft YaHei", "Arial Unicode MS", "PingFang SC", "Geeza Pro", "DejaVu Sans",
 ]
+
+
+def _tr(text: str) -> str:
+    # For the words needed before the widget exists (its columns and noun go to the base class).
+    return QCoreApplication.translate("NamesTab", text)
 
 
 def name_font(base: QFont) -> QFont:
@@ -70,19 +75,18 @@ class NamesTab(RecordTable):
 
     def __init__(self, store: Store, events: CaseEvents, undo: QUndoStack, parent: QWidget | None = None) -> None:
         columns = [
-            Column(self.tr("Name"), lambda r: r["text"]),
-            Column(self.tr("Script"), lambda r: label(r["script"])),
-            Column(self.tr("Language"), lambda r: r["language"] or ""),
-            Column(self.tr("Romanisation"), lambda r: r["romanisation"] or ""),
-            Column(self.tr("Kind"), lambda r: label(r["kind"])),
-            Column(self.tr("Source"), lambda r: r["source"] or ""),
+            Column(_tr("Name"), lambda r: r["text"]),
+            Column(_tr("Script"), lambda r: label(r["script"])),
+            Column(_tr("Language"), lambda r: r["language"] or ""),
+            Column(_tr("Romanisation"), lambda r: r["romanisation"] or ""),
+            Column(_tr("Kind"), lambda r: label(r["kind"])),
+            Column(_tr("Source"), lambda r: r["source"] or ""),
         ]
-        super().__init__(store, events, undo, m.NameVariant, self.tr("name"), name_variant_specs(), columns,
+        super().__init__(store, events, undo, m.NameVariant, _tr("name"), name_variant_specs(), columns,
                          parent=parent)
         self.setObjectName("names_tab")
         self.view.setObjectName("names_view")
         self.text_font = name_font(self.view.font())
-        self.view.setItemDelegate(BidiDelegate(parent=self.view))  # romanisations and sources may be RTL too
         self.view.setItemDelegateForColumn(0, BidiDelegate(self.text_font, self.view))
         self.view.verticalHeader().setDefaultSectionSize(max(self.view.verticalHeader().defaultSectionSize(),
                                                              int(self.view.fontMetrics().height() * 1.9)))

@@ -63,7 +63,7 @@ class NotePreview(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
 
-    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002, N802 - Qt's names
+    def loadResource(self, type: int, name: QUrl) -> Any:
         return None
 
 
@@ -197,7 +197,7 @@ class NotesTab(QWidget):
     def preview_timer_start(self) -> None:
         self.preview_timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+S in the editor saves the note, before any window-wide Save shortcut sees it."""
         if isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Save):
             if event.type() == QEvent.Type.ShortcutOverride:

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextBlock, QTextDocument
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.store import Store

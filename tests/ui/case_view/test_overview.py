@@ -219,3 +219,16 @@ def test_revert_goes_back_to_the_stored_values(qtbot, tab: OverviewTab) -> None:
     qtbot.mouseClick(tab.revert_button, Qt.MouseButton.LeftButton)
     assert line(tab, "ethnicity").text() == "Uyghur"
     assert not tab.has_unsaved_changes()
+
+
+def test_detention_is_coloured_and_user_text_in_the_card_is_escaped(tab: OverviewTab, store: Store,
+                                                                    demo: list[int]) -> None:
+    with store.session() as session:
+        records.update(session, m.Client, demo[0], {"custody_facility": "<b>Block 3</b> & annex"})
+    tab.show_case(demo[0])
+    assert "Custody: Detained (<b>Block 3</b> & annex) · Asylum: Refugee" in tab.card.text()
+    custody = tab.card.lines[-1]
+    assert custody.textFormat() == Qt.TextFormat.RichText
+    assert "&lt;b&gt;Block 3&lt;/b&gt; &amp; annex" in custody.text()
+    assert "color: #c62828" in custody.text()
+    assert "Refugee (Netherlands, 14 May 2019)" in custody.text()  # the asylum part is not marked
