@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -107,6 +108,27 @@ def confirm(parent: QWidget | None, title: str, text: str, *, destructive: bool 
     box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else QMessageBox.StandardButton.Ok)
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
     return present(box) == QMessageBox.StandardButton.Ok
+
+
+class UnsavedChoice(Enum):
+    save = "save"
+    discard = "discard"
+    cancel = "cancel"
+
+
+def ask_unsaved_changes(parent: QWidget | None, title: str, text: str) -> UnsavedChoice:
+    """Save, Discard or Cancel, before leaving something edited and not saved."""
+    box = _box(parent, QMessageBox.Icon.Warning, title, text, None)
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    answer = present(box)
+    if answer == QMessageBox.StandardButton.Save:
+        return UnsavedChoice.save
+    if answer == QMessageBox.StandardButton.Discard:
+        return UnsavedChoice.discard
+    return UnsavedChoice.cancel
 
 
 # --- errors the lawyer can act on ------------------------------------------------------------

@@ -236,7 +236,8 @@ class ClientListPanel(QWidget):
         self._choices_stale = True
         if self.isVisible():
             self._choices_timer.start()
-        self.model.set_filter(self.current_filter())
+        self._debounce.stop()
+        self.model.set_filter(self.current_filter(), requery=True)
         self._after_query()
         self.table.verticalScrollBar().setValue(scroll)
 
@@ -285,6 +286,8 @@ class ClientListPanel(QWidget):
             return self.tr("More than {cap} matches — keep typing").format(cap=QLocale().toString(RANK_CAP))
         if self.model.searching:
             return self.tr("No client matches") if n == 0 else self._plural(self.tr("%Ln client(s) found", "", n), n)
+        if self.model.filter.text.strip():  # one letter so far: the list is not searched yet
+            return self._plural(self.tr("%Ln client(s) — type more to search", "", n), n)
         if n == 0 and self.model.filter == ClientFilter():
             return self.tr("No open cases — add a client or import a case file")
         return self._plural(self.tr("%Ln client(s)", "", n), n)

@@ -28,6 +28,7 @@ task's error on the GUI thread.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
 import time
@@ -41,7 +42,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEventLoop,
     QObject,
-    QRunnable,
     Qt,
     QThreadPool,
     QTimer,
@@ -103,8 +103,27 @@ class TaskState(Enum):
     CANCELLED = "cancelled"
 
 
+class _Claim:
+    """Who gets to end a task that has not started: the worker (it runs) or cancel (it never will)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._taken = False
+
+    def take(self) -> bool:
+        with self._lock:
+            if self._taken:
+                return False
+            self._taken = True
+            return True
+
+
 class Task(QObject):
-    """The GUI thread's handle on one background task. Its signals are emitted on the GUI thread."""
+    """The GUI thread's handle on one background task. Its signals are emitted on the GUI thread.
+
+    The worker never holds this object (only plain data and the runner's relay), so it is
+    always created, used and deleted on the GUI thread.
+    """
 
     progressed = Signal(object, object, str)  # done, total, label (objects: counts of bytes pass 2**31)
     succeeded = Signal(object)  # the result
@@ -112,37 +131,35 @@ class Task(QObject):
     was_cancelled = Signal()
     ended = Signal()  # after any of the three above
 
-    # Emitted by the worker thread; queued to this object's (the GUI) thread.
-    _worker_progress = Signal(object, object, str)
-    _worker_end = Signal(str, object)
-
-    def __init__(self, runner: TaskRunner, *, on_done: Callable[[Any], object] | None,
+    def __init__(self, runner: TaskRunner, key: int, progress: Progress | None, *,
+                 on_done: Callable[[Any], object] | None,
                  on_error: Callable[[BaseException], object] | None,
                  on_progress: Callable[[int, int, str], object] | None,
                  on_cancelled: Callable[[], object] | None) -> None:
         super().__init__()
-        self._runner = runner
+        self._runner, self.key = runner, key
+        # No progress given: the work runs on this thread, and reports straight to the callbacks.
+        self.progress = progress or Progress(self._deliver_progress, interval_s=0.0)
+        self._claim = _Claim()
         self._on_done, self._on_error = on_done, on_error
         self._on_progress, self._on_cancelled = on_progress, on_cancelled
         self.state = TaskState.RUNNING
         self.result: Any = None
         self.error: BaseException | None = None
-        self.progress = Progress(self._worker_progress.emit)
-        self._worker_progress.connect(self._deliver_progress, Qt.ConnectionType.QueuedConnection)
-        self._worker_end.connect(self._deliver_end, Qt.ConnectionType.QueuedConnection)
 
     @property
     def running(self) -> bool:
         return self.state is TaskState.RUNNING
 
     def cancel(self) -> None:
-        """Ask the worker to stop. A task still waiting for a thread ends at once, as cancelled."""
+        """Ask the worker to stop. A task still waiting for a thread ends without running (the
+        cancellation is delivered by the event loop, like every other ending)."""
         if self.running:
             self.progress.cancel()
-            self._runner._withdraw(self)
+            if self._claim.take():
+                self._runner._relay.ended.emit(self.key, "cancelled", None)
 
     # -- delivery, on the GUI thread ---------------------------------------------------------
-    @Slot(object, object, str)
     def _deliver_progress(self, done: int, total: int, label: str) -> None:
         if not self.running:
             return
@@ -150,11 +167,9 @@ class Task(QObject):
             self._on_progress(done, total, label)
         self.progressed.emit(done, total, label)
 
-    @Slot(str, object)
     def _deliver_end(self, outcome: str, payload: Any) -> None:
         if not self.running:
             return
-        self._runner._forget(self)
         try:
             if outcome == "done":
                 self.state, self.result = TaskState.DONE, payload
@@ -189,15 +204,11 @@ def _execute(fn: Callable[[Progress], Any], progress: Progress) -> tuple[str, An
         return "failed", exc
 
 
-class _Worker(QRunnable):
-    def __init__(self, task: Task, fn: Callable[[Progress], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # Python holds it (Task._worker) until the task ended
-        self._task, self._fn = task, fn
+class _Relay(QObject):
+    """Lives on the runner's (GUI) thread; workers emit its signals, which Qt queues to it."""
 
-    def run(self) -> None:
-        outcome, payload = _execute(self._fn, self._task.progress)
-        self._task._worker_end.emit(outcome, payload)
+    progressed = Signal(int, object, object, str)  # task key, done, total, label
+    ended = Signal(int, str, object)  # task key, outcome, payload
 
 
 class TaskRunner(QObject):
@@ -206,24 +217,38 @@ class TaskRunner(QObject):
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool(self)
-        self._active: dict[Task, _Worker | None] = {}
+        self._active: dict[int, Task] = {}
+        self._keys = itertools.count(1)
+        self._relay = _Relay(self)
+        self._relay.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self._relay.ended.connect(self._ended, Qt.ConnectionType.QueuedConnection)
 
     def run[T](self, fn: Callable[[Progress], T], *, on_done: Callable[[T], object] | None = None,
                on_error: Callable[[BaseException], object] | None = None,
                on_progress: Callable[[int, int, str], object] | None = None,
                on_cancelled: Callable[[], object] | None = None) -> Task:
         """Start ``fn`` on the pool; the callbacks run on the GUI thread (this runner's thread)."""
-        task = Task(self, on_done=on_done, on_error=on_error, on_progress=on_progress, on_cancelled=on_cancelled)
-        worker = _Worker(task, cast(Callable[[Progress], Any], fn))
-        self._active[task] = worker
-        self.pool.start(worker)
+        key, relay = next(self._keys), self._relay
+        progress = Progress(lambda done, total, label: relay.progressed.emit(key, done, total, label))
+        task = Task(self, key, progress, on_done=on_done, on_error=on_error, on_progress=on_progress,
+                    on_cancelled=on_cancelled)
+        claim = task._claim
+
+        def work() -> None:  # holds plain data and the relay only: never the Task
+            if not claim.take():
+                return  # cancelled while waiting for a thread; already reported
+            outcome, payload = _execute(fn, progress)
+            relay.ended.emit(key, outcome, payload)
+
+        self._active[key] = task
+        self.pool.start(work)
         return task
 
     def active(self) -> list[Task]:
-        return list(self._active)
+        return list(self._active.values())
 
     def cancel_all(self) -> None:
-        for task in list(self._active):
+        for task in list(self._active.values()):
             task.cancel()
 
     def wait(self, timeout_ms: int = -1) -> bool:
@@ -231,13 +256,17 @@ class TaskRunner(QObject):
         by the event loop). True when all returned within ``timeout_ms``."""
         return self.pool.waitForDone(timeout_ms)
 
-    def _withdraw(self, task: Task) -> None:
-        worker = self._active.get(task)
-        if worker is not None and self.pool.tryTake(worker):
-            task._worker_end.emit("cancelled", None)  # never started: still delivered asynchronously
+    @Slot(int, object, object, str)
+    def _progressed(self, key: int, done: int, total: int, label: str) -> None:
+        task = self._active.get(key)
+        if task is not None:
+            task._deliver_progress(done, total, label)
 
-    def _forget(self, task: Task) -> None:
-        self._active.pop(task, None)
+    @Slot(int, str, object)
+    def _ended(self, key: int, outcome: str, payload: Any) -> None:
+        task = self._active.pop(key, None)
+        if task is not None:
+            task._deliver_end(outcome, payload)
 
 
 class ImmediateRunner(TaskRunner):
@@ -251,15 +280,12 @@ class ImmediateRunner(TaskRunner):
                on_error: Callable[[BaseException], object] | None = None,
                on_progress: Callable[[int, int, str], object] | None = None,
                on_cancelled: Callable[[], object] | None = None) -> Task:
-        task = Task(self, on_done=on_done, on_error=on_error, on_progress=on_progress, on_cancelled=on_cancelled)
-        task.progress = Progress(task._deliver_progress, interval_s=0.0)
-        self._active[task] = None
+        task = Task(self, next(self._keys), None, on_done=on_done, on_error=on_error, on_progress=on_progress,
+                    on_cancelled=on_cancelled)
+        task._claim.take()
         outcome, payload = _execute(cast(Callable[[Progress], Any], fn), task.progress)
         task._deliver_end(outcome, payload)
         return task
-
-    def _withdraw(self, task: Task) -> None:
-        pass
 
 
 _runner: TaskRunner | None = None

@@ -202,3 +202,18 @@ def test_filter_choices_come_from_the_data(store: Store, clients: dict[str, int]
     assert choices.requesting_countries == ["BY", "CN", "RU", "TR"]
     assert choices.alert_statuses == [AlertStatus.requested, AlertStatus.published, AlertStatus.challenged,
                                       AlertStatus.deleted]
+
+
+@pytest.mark.parametrize(("typed", "searched"), [
+    ("", ""), ("I", ""), ("  I ", ""), ("Id", "Id"), ("Idris M", "Idris"), ("Idris Ma", "Idris Ma"),
+    ("伊", "伊"), ("Идрис М", "Идрис"), ("2", ""), ("2017/7", "2017/"), ("2017/71", "2017/71"),
+])
+def test_a_last_word_of_one_letter_waits_for_the_next_keystroke(typed: str, searched: str) -> None:
+    assert ClientFilter(text=typed).search_text == searched
+
+
+def test_one_letter_lists_instead_of_searching(store: Store, clients: dict[str, int]) -> None:
+    with store.session() as session:
+        found = client_ids(session, ClientFilter(text="z"))
+    assert not found.searching
+    assert found.ids == _ids(store, ClientFilter())

@@ -77,6 +77,7 @@ class AlertCall:
 class AlertRecorder:
     calls: list[AlertCall] = field(default_factory=list)
     confirm_answer: bool = True
+    unsaved_answer: alerts.UnsavedChoice = alerts.UnsavedChoice.save
 
     def kinds(self) -> list[str]:
         return [call.kind for call in self.calls]
@@ -106,10 +107,15 @@ def recorded_alerts(monkeypatch: pytest.MonkeyPatch) -> AlertRecorder:
     def error_for(parent: QWidget | None, exc: LawyerDeskError) -> None:
         recorder.calls.append(AlertCall("error_for", exc=exc))
 
+    def ask_unsaved_changes(parent: QWidget | None, title: str, text: str) -> alerts.UnsavedChoice:
+        recorder.calls.append(AlertCall("unsaved", title, text))
+        return recorder.unsaved_answer
+
     for kind in ("error", "warning", "info"):
         monkeypatch.setattr(alerts, kind, plain(kind))
     monkeypatch.setattr(alerts, "confirm", confirm)
     monkeypatch.setattr(alerts, "error_for", error_for)
+    monkeypatch.setattr(alerts, "ask_unsaved_changes", ask_unsaved_changes)
     return recorder
 
 

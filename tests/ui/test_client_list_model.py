@@ -195,6 +195,19 @@ def test_filters_change_the_row_count(store: Store, demo: dict[str, int]) -> Non
     assert len(resets) == 4
 
 
+def test_a_first_letter_does_not_query_again(store: Store, demo: dict[str, int]) -> None:
+    model = _model(store)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.set_filter(ClientFilter(text="I"))
+    assert resets == [] and not model.searching and model.rowCount() == 4
+    assert model.filter.text == "I"
+    model.set_filter(ClientFilter(text="Id"))
+    assert resets == [True] and model.searching
+    model.set_filter(ClientFilter(text="Id"), requery=True)
+    assert len(resets) == 2
+
+
 def test_a_search_shows_snippets_in_rank_order_until_a_column_is_chosen(store: Store,
                                                                         demo: dict[str, int]) -> None:
     model = _model(store)

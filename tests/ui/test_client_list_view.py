@@ -96,6 +96,13 @@ def test_typing_narrows_the_list_as_you_type(qtbot: QtBot, panel: ClientListPane
     assert panel.count_label.text() == "No client matches"
 
 
+def test_one_letter_asks_for_more(qtbot: QtBot, panel: ClientListPanel) -> None:
+    qtbot.keyClicks(panel.search_box, "I")
+    qtbot.waitUntil(lambda: "type more" in panel.count_label.text(), timeout=2000)
+    assert panel.count_label.text() == "3 clients — type more to search"
+    assert len(_names(panel)) == 3
+
+
 @pytest.mark.parametrize("text", ["yidiresi", "Idris", "ئىدرىس", "伊德", "Идрис"])
 def test_every_script_finds_the_same_client(qtbot: QtBot, panel: ClientListPanel, text: str) -> None:
     _type(qtbot, panel, text)

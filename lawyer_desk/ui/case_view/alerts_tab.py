@@ -72,13 +72,13 @@ class StateDelegate(QStyledItemDelegate):
         if not row:
             return
         state = notification_state(row)
-        palette = QPalette(option.palette)  # type: ignore[attr-defined]
+        palette = QPalette(option.palette)
         palette.setColor(QPalette.ColorRole.Text, QColor(STATE_COLOURS[state]))
-        option.palette = palette  # type: ignore[attr-defined]
+        option.palette = palette
         if state == "outstanding":
-            font = QFont(option.font)  # type: ignore[attr-defined]
+            font = QFont(option.font)
             font.setBold(True)
-            option.font = font  # type: ignore[attr-defined]
+            option.font = font
 
 
 class AlertsTab(QWidget):

@@ -64,10 +64,10 @@ class BidiDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        option.direction = text_direction(option.text)  # type: ignore[attr-defined]
-        option.displayAlignment = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter  # type: ignore[attr-defined]
+        option.direction = text_direction(option.text)
+        option.displayAlignment = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
         if self._font is not None:
-            option.font = self._font  # type: ignore[attr-defined]
+            option.font = self._font
 
 
 class NamesTab(RecordTable):

@@ -375,12 +375,15 @@ class NotesTab(QWidget):
         if not self.has_unsaved_changes():
             return True
         title = self.title_edit.text().strip() or self.tr("(untitled)")
-        if not alerts.confirm(parent or self, self.tr("Save the note?"),
-                              self.tr("The note “%1” has changes that are not saved. Save them now?\n\n"
-                                      "Cancel goes back to the note; its Revert button throws the changes away.")
-                              .replace("%1", title), action=self.tr("Save")):
-            return False
-        return self.save()
+        choice = alerts.ask_unsaved_changes(
+            parent or self, self.tr("Save the note?"),
+            self.tr("The note “%1” has changes that are not saved. Save them before going on?").replace("%1", title))
+        if choice is alerts.UnsavedChoice.save:
+            return self.save()
+        if choice is alerts.UnsavedChoice.discard:
+            self.revert()
+            return True
+        return False
 
     def new_note(self) -> None:
         if self.client_id is None or not self.maybe_save(self):

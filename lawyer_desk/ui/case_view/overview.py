@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -20,10 +19,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -173,34 +170,6 @@ def custody_asylum_html(summary: CaseSummary) -> str:
     return template.replace("%1", custody).replace("%2", html.escape(asylum))
 
 
-# --- asking about unsaved changes --------------------------------------------------------------
-class UnsavedChoice(Enum):
-    save = "save"
-    discard = "discard"
-    cancel = "cancel"
-
-
-def ask_unsaved_changes(parent: QWidget | None, title: str, text: str) -> UnsavedChoice:
-    """Save, Discard or Cancel.
-
-    The alerts module has no three-way question yet; this one is built by its box maker (same
-    look, escaped text, the ``alert_title``/``alert_text`` properties tests read) and shown
-    through ``alerts.present``, the one place a test answers for the user. It belongs in
-    ``alerts`` once that module grows one.
-    """
-    box = alerts._box(parent, QMessageBox.Icon.Warning, title, text, None)
-    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                           | QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Save)
-    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-    answer = alerts.present(box)
-    if answer == QMessageBox.StandardButton.Save:
-        return UnsavedChoice.save
-    if answer == QMessageBox.StandardButton.Discard:
-        return UnsavedChoice.discard
-    return UnsavedChoice.cancel
-
-
 # --- widgets -----------------------------------------------------------------------------------
 class SummaryCard(QFrame):
     """Alerts, next deadlines, custody and asylum at a glance; colours repeat what the text says."""
@@ -330,7 +299,6 @@ class OverviewTab(QWidget):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.card = SummaryCard(self)
-        self.card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         card_scroll = QScrollArea(self)
         card_scroll.setWidgetResizable(True)
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -356,7 +324,7 @@ class OverviewTab(QWidget):
         self.client_id = client_id
         if not self._load_form():
             self.client_id = None
-            self._saved, self._raw_saved = {}, {}
+            self._saved = {}
             self.form.set_values({})
             self._raw_saved = self.form.values()
             self.title.clear()
@@ -453,12 +421,12 @@ class OverviewTab(QWidget):
         if not self.has_unsaved_changes():
             return True
         name = self._saved.get("display_name") or ""
-        choice = ask_unsaved_changes(
+        choice = alerts.ask_unsaved_changes(
             parent or self, self.tr("Save changes?"),
             self.tr("The details of %1 have changed. Save them before going on?").replace("%1", name))
-        if choice is UnsavedChoice.save:
+        if choice is alerts.UnsavedChoice.save:
             return self.save()
-        if choice is UnsavedChoice.discard:
+        if choice is alerts.UnsavedChoice.discard:
             self.revert()
             return True
         return False

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.store import Store
+from lawyer_desk.ui import alerts
 from lawyer_desk.ui.case_view.notes import NotesTab
 from tests.ui.case_view.demo_case import cells, import_demo, make_tab
 
@@ -109,13 +110,13 @@ def test_revert_throws_the_changes_away(tab: NotesTab, store: Store) -> None:
 def test_switching_case_with_unsaved_text_asks_to_save(tab: NotesTab, store: Store, ids, recorded_alerts) -> None:
     note_id = tab.note_id
     tab.body_edit.setPlainText(UYGHUR)
-    recorded_alerts.confirm_answer = False  # stay on the note
+    recorded_alerts.unsaved_answer = alerts.UnsavedChoice.cancel  # stay on the note
     assert tab.show_case(ids[1]) is False
-    assert recorded_alerts.kinds() == ["confirm"]
+    assert recorded_alerts.kinds() == ["unsaved"]
     assert tab.client_id == ids[0] and tab.body_edit.toPlainText() == UYGHUR
-    recorded_alerts.confirm_answer = True  # save it
+    recorded_alerts.unsaved_answer = alerts.UnsavedChoice.save
     assert tab.show_case(ids[1]) is True
-    assert recorded_alerts.kinds() == ["confirm", "confirm"]
+    assert recorded_alerts.kinds() == ["unsaved", "unsaved"]
     assert _stored(store, note_id).body == UYGHUR
     assert tab.client_id == ids[1]
     assert cells(tab.list_view, 0) == ["Grounds: Art. 207.3 is a speech offence"]
@@ -124,7 +125,7 @@ def test_switching_case_with_unsaved_text_asks_to_save(tab: NotesTab, store: Sto
 def test_choosing_another_note_with_unsaved_text_can_stay(tab: NotesTab, recorded_alerts) -> None:
     note_id = tab.note_id
     tab.body_edit.setPlainText(ARABIC)
-    recorded_alerts.confirm_answer = False
+    recorded_alerts.unsaved_answer = alerts.UnsavedChoice.cancel
     tab.list_view.selectRow(2)
     assert tab.note_id == note_id and tab.body_edit.toPlainText() == ARABIC
     assert tab.list_view.selectionModel().selectedRows()[0].row() == 0  # the selection went back
