@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from lawyer_desk.core import client_list
 from lawyer_desk.core.client_list import ClientFilter, ClientRow, IdList, SortColumn, SortKey
 from lawyer_desk.core.codes import country_name
+from lawyer_desk.core.errors import StoreError
 from lawyer_desk.core.vocab import AlertStatus, CaseStatus, CustodyStatus
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -272,7 +273,10 @@ class ClientListModel(QAbstractTableModel):
             return None
         start = row - row % self.page_size
         page = [i for i in self._ids.ids[start:start + self.page_size] if i not in self._rows]
-        fetched = self._fetch(page)
+        try:
+            fetched = self._fetch(page)
+        except StoreError:  # the store was closed (locked, or the program is closing): show nothing
+            return None
         self.page_fetches += 1
         for i in page:
             if i in fetched:

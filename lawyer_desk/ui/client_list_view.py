@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from lawyer_desk.core import client_list
 from lawyer_desk.core.client_list import ClientFilter
 from lawyer_desk.core.codes import country_name
+from lawyer_desk.core.errors import StoreError
 from lawyer_desk.core.search import RANK_CAP
 from lawyer_desk.core.vocab import AlertStatus, CaseStatus, CustodyStatus
 from lawyer_desk.ui.client_list_model import ClientListModel, Column, SessionFactory
@@ -168,9 +169,12 @@ class ClientListPanel(QWidget):
         self._choices_timer.stop()
         if not self._choices_stale:
             return
+        try:
+            with self._session() as session:
+                choices = client_list.filter_choices(session)
+        except StoreError:  # closed meanwhile (locked, or the program is closing)
+            return
         self._choices_stale = False
-        with self._session() as session:
-            choices = client_list.filter_choices(session)
         labels, anything = self.model, self._anything
         self._refill(self.custody_filter, anything[self.custody_filter],
                      [(c.value, labels.custody_labels[c]) for c in choices.custody])

@@ -311,7 +311,7 @@ class RecordDialog(QDialog):
             except records.FieldErrors as exc:
                 errors = exc.errors
             else:
-                self.result_values = {name: checked[name] for name in self.form.specs}
+                self.result_values = {name: checked.get(name, values.get(name)) for name in self.form.specs}
         if errors:
             self.form.show_errors(errors)
             return

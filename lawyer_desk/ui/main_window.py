@@ -124,7 +124,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_current, file_menu)
         file_menu.addSeparator()
-        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, file_menu)
+        # Some platforms (Windows, offscreen) define no standard Quit key; Ctrl+Q is what people expect.
+        quit_key = QKeySequence(QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(self.tr("&Quit"), quit_key if not quit_key.isEmpty() else "Ctrl+Q",
+                                        self.close, file_menu)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
