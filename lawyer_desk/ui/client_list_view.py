@@ -36,8 +36,8 @@ DEBOUNCE_MS = 150
 CHOICES_DELAY_MS = 50  # after the first paint
 # What a typical cell of each column holds, to size the columns for the font in use.
 _TYPICAL = {Column.NAME: "Abdurehim Memtimin", Column.OTHER_NAMES: "Алексей Ветров · Alexey Vetr",
-            Column.NATIONALITY: "CN, RU", Column.CUSTODY: "detained — Areszt", Column.REQUESTING: "CN, RU",
-            Column.DEADLINE: "⚠ overdue · 2026-12-31", Column.STATUS: "archived",
+            Column.NATIONALITY: "CN, RU", Column.CUSTODY: "Detained — Areszt", Column.REQUESTING: "CN, RU",
+            Column.DEADLINE: "⚠ Overdue · 2026-12-31", Column.STATUS: "Archived",
             Column.MATCH: "…the [Idris] Mamut case before the court…"}
 
 

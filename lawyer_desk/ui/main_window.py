@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -43,6 +43,7 @@ from lawyer_desk.ui.case_view.proceedings import ProceedingsTab
 from lawyer_desk.ui.case_view.specs import client_specs
 from lawyer_desk.ui.client_list_view import ClientListPanel
 from lawyer_desk.ui.forms import RecordDialog
+from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.tasks import Progress, ProgressDialog
 from lawyer_desk.ui.undo import CaseEvents, CreateRecord, DeleteRecord, EditRecord, push
 
@@ -104,8 +105,8 @@ class MainWindow(QMainWindow):
 
     # -- actions ------------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-                slot: Any, menu: Any) -> QAction:
-        action = QAction(text, self)
+                slot: Any, menu: Any, icon_name: str | None = None) -> QAction:
+        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
@@ -117,12 +118,14 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self.new_client_action = self._action(self.tr("&New Client…"), QKeySequence.StandardKey.New,
-                                              self.new_client, file_menu)
+                                              self.new_client, file_menu, "user-plus")
         self.import_action = self._action(self.tr("&Import Case or Notice…"), QKeySequence.StandardKey.Open,
-                                          self.import_dialog, file_menu)
-        self.export_action = self._action(self.tr("&Export Case…"), "Ctrl+E", self.export_case, file_menu)
+                                          self.import_dialog, file_menu, "file-input")
+        self.export_action = self._action(self.tr("&Export Case…"), "Ctrl+E", self.export_case, file_menu,
+                                          "file-output")
         file_menu.addSeparator()
-        self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_current, file_menu)
+        self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_current, file_menu,
+                                        "save")
         file_menu.addSeparator()
         # Some platforms (Windows, offscreen) define no standard Quit key; Ctrl+Q is what people expect.
         quit_key = QKeySequence(QKeySequence.StandardKey.Quit)
@@ -135,6 +138,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_action.setIcon(icon("undo-2"))
+        self.redo_action.setIcon(icon("redo-2"))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
@@ -144,15 +149,24 @@ class MainWindow(QMainWindow):
         self.close_case_action = self._action(self.tr("&Close Case"), None,
                                               lambda: self.set_case_status(CaseStatus.closed), case_menu)
         self.archive_action = self._action(self.tr("&Archive Case"), None,
-                                           lambda: self.set_case_status(CaseStatus.archived), case_menu)
+                                           lambda: self.set_case_status(CaseStatus.archived), case_menu,
+                                           "archive")
         self.reopen_action = self._action(self.tr("&Reopen Case"), None,
                                           lambda: self.set_case_status(CaseStatus.open), case_menu)
         case_menu.addSeparator()
         self.delete_client_action = self._action(self.tr("&Delete Client…"), "Ctrl+Shift+Del",
-                                                 self.delete_client, case_menu)
+                                                 self.delete_client, case_menu, "trash-2")
+
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_client_action, self.import_action, self.export_action, self.save_action,
+                       self.undo_action, self.redo_action):
+            toolbar.addAction(action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        self.about_action = self._action(self.tr("&About lawyer_desk"), None, self.show_about, help_menu)
+        self.about_action = self._action(self.tr("&About lawyer_desk"), None, self.show_about, help_menu, "info")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _update_actions(self) -> None:
@@ -323,7 +337,8 @@ class MainWindow(QMainWindow):
     # -- window state -------------------------------------------------------------------
     def _restore_layout(self) -> None:
         settings.restore_geometry(self, "main_window")
-        settings.restore_splitter(self.splitter, "main_splitter")
+        if not settings.restore_splitter(self.splitter, "main_splitter"):
+            self.splitter.setSizes([520, 760])  # the list wide enough for its filters
         state = settings.window_settings().value("client_list")
         if isinstance(state, QByteArray | bytes):
             self.client_list.restore_state(bytes(state))

@@ -125,3 +125,11 @@ def test_shortcuts_follow_the_platform(qtbot, store: Store) -> None:
     window = _window(qtbot, store)
     shortcuts = {action.shortcut().toString() for action in window.findChildren(type(window.undo_action))}
     assert {"Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+Z", "Ctrl+Q", "Ctrl+F", "Ctrl+E"} <= shortcuts
+
+
+def test_actions_carry_the_bundled_icons(qtbot, store: Store) -> None:
+    window = _window(qtbot, store)
+    for action in (window.new_client_action, window.import_action, window.undo_action, window.delete_client_action):
+        assert not action.icon().isNull(), action.text()
+    licence = Path(__file__).resolve().parents[2] / "resources" / "icons" / "LICENSE-lucide.txt"
+    assert "ISC License" in licence.read_text(encoding="utf-8")
