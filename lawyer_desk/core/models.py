@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, Relationship, SQLModel
 
 from lawyer_desk.core.codes import Country, Language, PartialDate
@@ -83,6 +83,8 @@ class ClientBase(SQLModel):
 
 
 class Client(ClientBase, table=True):
+    # The client list sorts by name in SQL: ix_client_list_name (display_name COLLATE NOCASE,
+    # status) is created by the migration (an expression index; Alembic cannot compare it).
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, unique=True, index=True)
     created_at: datetime = Field(default_factory=utc_now)
@@ -127,6 +129,7 @@ class AlertBase(SQLModel):
 
 
 class Alert(AlertBase, table=True):
+    __table_args__ = (Index("ix_alert_list", "client_id", "requesting_country", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = _parent("client")
     client: Client = Relationship(back_populates="alerts")
@@ -233,6 +236,7 @@ class DeadlineBase(SQLModel):
 
 
 class Deadline(DeadlineBase, table=True):
+    __table_args__ = (Index("ix_deadline_next", "client_id", "status", "due_date"),)
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = _parent("client")
     proceeding_id: int | None = _optional_link("proceeding")

@@ -105,6 +105,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_client_uid'), ['uid'], unique=True)
+    # The client list's default order (by name, case-insensitive) read straight from an index.
+    op.execute("CREATE INDEX ix_client_list_name ON client (display_name COLLATE NOCASE, status)")
 
     op.create_table('alert',
     sa.Column('type', sa.Enum('red_notice', 'wanted_person_diffusion', 'other_diffusion', 'blue_notice', 'yellow_notice', 'other_notice', name='alerttype'), nullable=False),
@@ -123,6 +125,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alert_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_alert_list', ['client_id', 'requesting_country', 'status'], unique=False)
 
     op.create_table('contact',
     sa.Column('role', sa.Enum('co_counsel', 'ngo', 'embassy', 'ncb', 'interpreter', 'family', 'authority', 'expert', 'other', name='contactrole'), nullable=False),
@@ -279,6 +282,7 @@ def upgrade() -> None:
     with op.batch_alter_table('deadline', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deadline_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadline_proceeding_id'), ['proceeding_id'], unique=False)
+        batch_op.create_index('ix_deadline_next', ['client_id', 'status', 'due_date'], unique=False)
 
     # ### end Alembic commands ###
     _create_search_index()
