@@ -131,6 +131,18 @@ def ask_unsaved_changes(parent: QWidget | None, title: str, text: str) -> Unsave
     return UnsavedChoice.cancel
 
 
+def settle_unsaved(parent: QWidget | None, title: str, text: str, save: Callable[[], bool],
+                   discard: Callable[[], object]) -> bool:
+    """Ask Save / Discard / Cancel and act on it; True when it is fine to go on."""
+    choice = ask_unsaved_changes(parent, title, text)
+    if choice is UnsavedChoice.save:
+        return save()
+    if choice is UnsavedChoice.discard:
+        discard()
+        return True
+    return False
+
+
 # --- errors the lawyer can act on ------------------------------------------------------------
 def _wrong_passphrase() -> tuple[str, str]:
     return (tr("The passphrase is wrong"),

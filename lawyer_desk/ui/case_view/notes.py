@@ -375,15 +375,10 @@ class NotesTab(QWidget):
         if not self.has_unsaved_changes():
             return True
         title = self.title_edit.text().strip() or self.tr("(untitled)")
-        choice = alerts.ask_unsaved_changes(
+        return alerts.settle_unsaved(
             parent or self, self.tr("Save the note?"),
-            self.tr("The note “%1” has changes that are not saved. Save them before going on?").replace("%1", title))
-        if choice is alerts.UnsavedChoice.save:
-            return self.save()
-        if choice is alerts.UnsavedChoice.discard:
-            self.revert()
-            return True
-        return False
+            self.tr("The note “%1” has changes that are not saved. Save them before going on?").replace("%1", title),
+            self.save, self.revert)
 
     def new_note(self) -> None:
         if self.client_id is None or not self.maybe_save(self):

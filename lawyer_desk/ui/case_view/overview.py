@@ -421,12 +421,7 @@ class OverviewTab(QWidget):
         if not self.has_unsaved_changes():
             return True
         name = self._saved.get("display_name") or ""
-        choice = alerts.ask_unsaved_changes(
+        return alerts.settle_unsaved(
             parent or self, self.tr("Save changes?"),
-            self.tr("The details of %1 have changed. Save them before going on?").replace("%1", name))
-        if choice is alerts.UnsavedChoice.save:
-            return self.save()
-        if choice is alerts.UnsavedChoice.discard:
-            self.revert()
-            return True
-        return False
+            self.tr("The details of %1 have changed. Save them before going on?").replace("%1", name),
+            self.save, self.revert)
