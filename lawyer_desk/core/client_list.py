@@ -81,9 +81,20 @@ class IdList:
     """The ordered ids of the list; for a search also the best snippet of each client."""
 
     ids: list[int] = field(default_factory=list)
-    snippets: dict[int, str] = field(default_factory=dict)
+    snippets: dict[int, str] = field(default_factory=dict)  # filled by ``snippets_for``, page by page
     capped: bool = False  # the search matched too much to rank: the person should type more
     searching: bool = False
+    query: str = ""
+    best_hits: dict[int, int] = field(default_factory=dict)  # client id → index row of its best hit
+
+    def snippets_for(self, session: Session, ids: Iterable[int]) -> dict[int, str]:
+        """The snippets of these clients, made now for those not made before."""
+        wanted = [cid for cid in ids if cid in self.best_hits and cid not in self.snippets]
+        if wanted:
+            made = search.snippets_for(session, self.query, [self.best_hits[cid] for cid in wanted])
+            for cid in wanted:
+                self.snippets[cid] = made.get(self.best_hits[cid], "")
+        return self.snippets
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -199,11 +210,11 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
         query = select(client.id).where(*conditions).order_by(*_order_by(sort or DEFAULT_SORT))
         return IdList(_ordered_ids(session, query))
 
-    results = search.search_results(session, flt.search_text, limit=search.RANK_CAP)
-    snippets: dict[int, str] = {}
+    results = search.search_results(session, flt.search_text, limit=search.RANK_CAP, snippets=False)
+    best: dict[int, int] = {}
     for hit in results.hits:
-        snippets.setdefault(hit.client_id, hit.snippet)
-    ranked = list(snippets)
+        best.setdefault(hit.client_id, hit.rowid)
+    ranked = list(best)
     kept: set[int] = set()
     ordered: list[int] = []
     for chunk in _chunks(ranked):
@@ -217,7 +228,8 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
         ordered = [cid for cid in ranked if cid in kept]
     elif len(ranked) > _IN_CHUNK:
         ordered = _resort(session, ordered, sort)
-    return IdList(ordered, {cid: snippets[cid] for cid in ordered}, results.capped, searching=True)
+    return IdList(ordered, {}, results.capped, searching=True, query=flt.search_text,
+                  best_hits={cid: best[cid] for cid in ordered})
 
 
 def _ordered_ids(session: Session, query: Select[Any]) -> list[int]:

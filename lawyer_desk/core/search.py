@@ -47,6 +47,12 @@ class Hit:
     snippet: str
     score: float
 
+    @property
+    def rowid(self) -> int:
+        """The hit's row in the index (for ``snippets_for``)."""
+        code = next(code for code, kind in KINDS.items() if kind == self.kind)
+        return self.source_id * 16 + code
+
 
 def missing_triggers(session_or_conn: Session | object) -> list[str]:
     """Search triggers that should exist and do not (a batch migration drops them silently)."""
@@ -84,14 +90,14 @@ class Results:
 RANK_CAP = 500
 _SNIPPET = "snippet(search_index, 0, '[', ']', '…', 10)"
 _RANKED = (
-    f"SELECT h.client_id, c.display_name, h.rowid, h.snip, h.rank FROM ("  # noqa: S608 (constant SQL)
-    f"SELECT rowid, client_id, {_SNIPPET} AS snip, rank FROM search_index "
-    f"WHERE search_index MATCH :q AND rank MATCH 'bm25(2.0, 1.0, 0.0)' ORDER BY rank LIMIT :limit"
-    f") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rank"
+    "SELECT h.client_id, c.display_name, h.rowid, h.snip, h.rank FROM ("
+    "SELECT rowid, client_id, {snippet} AS snip, rank FROM search_index "
+    "WHERE search_index MATCH :q AND rank MATCH 'bm25(2.0, 1.0, 0.0)' ORDER BY rank LIMIT :limit"
+    ") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rank"
 )
 _NEWEST = (
-    "SELECT h.client_id, c.display_name, h.rowid, h.snip, 0.0 FROM ("  # noqa: S608 (constant SQL)
-    f"SELECT rowid, client_id, {_SNIPPET} AS snip FROM search_index "
+    "SELECT h.client_id, c.display_name, h.rowid, h.snip, 0.0 FROM ("
+    "SELECT rowid, client_id, {snippet} AS snip FROM search_index "
     "WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"
     ") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rowid DESC"
 )
@@ -101,20 +107,35 @@ def _hits(rows: list[Any]) -> list[Hit]:
     return [Hit(r[0], r[1], KINDS.get(r[2] % 16, "?"), r[2] // 16, " ".join(r[3].split()), -r[4]) for r in rows]
 
 
-def search_results(session: Session, query: str, limit: int = 50) -> Results:
+def search_results(session: Session, query: str, limit: int = 50, *, snippets: bool = True) -> Results:
+    """Hits, best first. Without ``snippets`` the hits carry none (``snippets_for`` makes them
+    later for the few on screen: building one costs as much as ranking several rows)."""
     expression = match_expression(query)
     if expression is None:
         return Results([], False)
+    ranked_sql = _RANKED.format(snippet=_SNIPPET if snippets else "''")
+    newest_sql = _NEWEST.format(snippet=_SNIPPET if snippets else "''")
     params = {"q": expression, "limit": limit}
     broad = session.execute(text(
         "SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :cap"),
         {"q": expression, "cap": RANK_CAP - 1}).first()
     if broad is None:
-        return Results(_hits(session.execute(text(_RANKED), params).all()), False)
-    names = _hits(session.execute(text(_NEWEST), {**params, "q": f"({expression}) AND kind:kname"}).all())
-    rest = _hits(session.execute(text(_NEWEST), {"q": f"({expression}) AND kind:kother",
+        return Results(_hits(session.execute(text(ranked_sql), params).all()), False)
+    names = _hits(session.execute(text(newest_sql), {**params, "q": f"({expression}) AND kind:kname"}).all())
+    rest = _hits(session.execute(text(newest_sql), {"q": f"({expression}) AND kind:kother",
                                                  "limit": limit - len(names)}).all()) if len(names) < limit else []
     return Results(names + rest, True)
+
+
+def snippets_for(session: Session, query: str, rowids: list[int]) -> dict[int, str]:
+    """The snippet of each of these index rows for ``query`` (rows that no longer match are left out)."""
+    expression = match_expression(query)
+    if expression is None or not rowids:
+        return {}
+    rows = session.execute(text(
+        f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant SQL)
+        f"AND rowid IN ({', '.join(str(int(r)) for r in rowids)})"), {"q": expression}).all()
+    return {row[0]: " ".join(row[1].split()) for row in rows}
 
 
 def search(session: Session, query: str, limit: int = 50, *, per_case: bool = False) -> list[Hit]:

@@ -7,6 +7,7 @@ row, one page of ids at a time, and kept in a bounded LRU cache.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -293,7 +294,7 @@ class ClientListModel(QAbstractTableModel):
 
     def _fetch(self, ids: list[int]) -> dict[int, ClientRow]:
         with self._session() as session:
-            return client_list.client_rows(session, ids, self._today(), self._ids.snippets)
+            return client_list.client_rows(session, ids, self._today(), self._ids.snippets_for(session, ids))
 
     def _remember(self, cid: int, row: ClientRow) -> None:
         self._rows[cid] = row
@@ -308,7 +309,7 @@ class ClientListModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         ids = list(self._ids.ids)
         del ids[row]
-        self._ids = IdList(ids, self._ids.snippets, self._ids.capped, self._ids.searching)
+        self._ids = dataclasses.replace(self._ids, ids=ids)
         self._rows.pop(cid, None)
         self.endRemoveRows()
 

@@ -57,7 +57,7 @@ _STARTED = time.perf_counter()
 CHILD = r"""
 import time
 T0, C0 = time.perf_counter(), time.process_time()
-import os, sys
+import json, sys
 PROFILE = sys.argv[3]
 if PROFILE:
     import cProfile
@@ -113,14 +113,15 @@ cpu = time.process_time() - C0
 if PROFILE:
     profiler.disable()
     profiler.dump_stats(PROFILE)
-import resource
-rss_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS:"))
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+def mb(field):
+    return int(status[field].split()[0]) / 1024
 report = {"marks": marks, "paint_event_s": painted[0] if painted else None, "cpu_s": cpu,
-          "rss_mb": rss_kb / 1024, "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+          "rss_mb": mb("VmRSS"), "rss_peak_mb": mb("VmHWM"),
           "rows": window.client_list.model.rowCount(), "size": [window.width(), window.height()]}
 if PROFILE:
     report["queries"] = queries
-print(json.dumps(report) if (json := __import__("json")) else "", flush=True)
+print(json.dumps(report), flush=True)
 window.close()
 store.close()
 """
@@ -229,7 +230,7 @@ def import_costs(stderr: str, limit: int = 25) -> dict[str, Any]:
         if found:
             rows.append((int(found[1]), int(found[2]), len(found[3]) // 2, found[4]))
     top_level = {}
-    for own, cumulative, depth, module in rows:
+    for _own, cumulative, depth, module in rows:
         if depth == 0:
             top_level[module] = top_level.get(module, 0) + cumulative
     packages: dict[str, int] = {}
