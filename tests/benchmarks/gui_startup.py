@@ -21,10 +21,18 @@ later ones read (``warmup``). Each child, from its first line:
   less the unlock time.
 * ``stages_s``: median of each step in the child; ``cpu_s`` the child's CPU time to the paint
   (other load on the machine does not inflate it); ``rss_mb`` the child's resident memory
-  after the paint (``rss_peak_mb`` its peak).
-* ``--profile``: one more child under cProfile with every SQL statement timed, and one under
-  ``python -X importtime``; their top costs go to ``profile`` in the JSON.
+  after the paint (``rss_peak_mb`` its peak); ``sql_before_paint_s`` the time of the SQL run
+  before the paint, and whether the filter choices (three DISTINCT scans) were among it.
+* Bytecode: the children cache it in a folder of their own (``PYTHONPYCACHEPREFIX``, filled by
+  the warm-up), as an installed program has it. When this environment sets
+  ``PYTHONDONTWRITEBYTECODE`` (sources without a .pyc compiled at every start), the starts
+  are repeated that way too: ``without_bytecode_cache``.
+* ``--profile``: one more child under cProfile (top functions; every SQL statement timed), one
+  under ``python -X importtime`` (heaviest imports), and ``--runs`` starts each way of an
+  experiment: the database stack imported before PySide6, whose import hook reads the source
+  of every module imported after it.
 
+``machine_reference``: the same machine starting a bare Python and importing SQLAlchemy alone.
 The child uses a fresh, empty configuration folder (no saved window layout, no language).
 """
 
@@ -66,18 +74,21 @@ if PROFILE:
 marks = {}
 def mark(name):
     marks[name] = time.perf_counter() - T0
+import os
+for name in filter(None, os.environ.get("LD_BENCH_IMPORT_FIRST", "").split(",")):
+    __import__(name)  # an experiment of --profile: these modules imported before PySide6
 import lawyer_desk.ui.app as ui_app
 mark("import_app")
-if PROFILE:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-    queries = []
-    @event.listens_for(Engine, "before_cursor_execute")
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["ld_started"] = time.perf_counter()
-    @event.listens_for(Engine, "after_cursor_execute")
-    def _after(conn, cursor, statement, parameters, context, executemany):
-        queries.append((time.perf_counter() - conn.info.pop("ld_started"), " ".join(statement.split())))
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+queries = []  # (started, took, statement): a dozen statements, their timing costs nothing
+@event.listens_for(Engine, "before_cursor_execute")
+def _before(conn, cursor, statement, parameters, context, executemany):
+    conn.info["ld_started"] = time.perf_counter()
+@event.listens_for(Engine, "after_cursor_execute")
+def _after(conn, cursor, statement, parameters, context, executemany):
+    started = conn.info.pop("ld_started")
+    queries.append((started - T0, time.perf_counter() - started, " ".join(statement.split())))
 app = ui_app.make_application()
 mark("make_application")
 from pathlib import Path
@@ -118,9 +129,8 @@ def mb(field):
     return int(status[field].split()[0]) / 1024
 report = {"marks": marks, "paint_event_s": painted[0] if painted else None, "cpu_s": cpu,
           "rss_mb": mb("VmRSS"), "rss_peak_mb": mb("VmHWM"),
-          "rows": window.client_list.model.rowCount(), "size": [window.width(), window.height()]}
-if PROFILE:
-    report["queries"] = queries
+          "rows": window.client_list.model.rowCount(), "size": [window.width(), window.height()],
+          "queries": [q for q in queries if q[0] < marks["painted"]]}
 print(json.dumps(report), flush=True)
 window.close()
 store.close()
@@ -157,9 +167,14 @@ def build_store(root: Path, n_clients: int, seed: int = 7, batch: int = 1000) ->
         store.close()
 
 
-def child_env(config: Path) -> dict[str, str]:
+def child_env(config: Path, pycache: Path | None) -> dict[str, str]:
+    """Offscreen, a fresh configuration; with ``pycache``, bytecode cached there (as an installed
+    program has it), else as this environment has it (which may compile the sources every start)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LAWYER_DESK_CONFIG_DIR=str(config))
     env.pop("LAWYER_DESK_LANG", None)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
     return env
 
 
@@ -175,7 +190,10 @@ def start_once(root: Path, env: dict[str, str], profile: str = "", python_flags:
     _out, err = child.communicate(timeout=120)
     if child.returncode != 0 or not line.strip():
         raise RuntimeError(f"the child failed ({child.returncode}):\n{err}")
-    return wall, json.loads(line), err
+    report = json.loads(line)
+    if report["paint_event_s"] is None:
+        raise RuntimeError(f"the client list was not painted within a minute:\n{err}")
+    return wall, report, err
 
 
 def figures(wall: float, report: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +210,33 @@ def figures(wall: float, report: dict[str, Any]) -> dict[str, Any]:
     return {"startup_to_window_s": wall - unlock, "startup_in_process_s": marks["painted"] - unlock,
             "interpreter_start_s": wall - marks["painted"],  # spawn + interpreter + reading the report
             "unlock_s": unlock, "cpu_s": report["cpu_s"], "rss_mb": report["rss_mb"],
-            "rss_peak_mb": report["rss_peak_mb"], "stages_s": stages, "rows": report["rows"]}
+            "rss_peak_mb": report["rss_peak_mb"], "stages_s": stages, "rows": report["rows"],
+            "sql_before_paint_s": sum(took for _at, took, _sql in report["queries"]),
+            "sql_statements_before_paint": len(report["queries"]),
+            "filter_choices_before_paint": any("DISTINCT" in sql for _at, _took, sql in report["queries"])}
+
+
+def starts(root: Path, env: dict[str, str], runs: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(runs):
+        wall, report, _err = start_once(root, env)
+        out.append(figures(wall, report))
+        log(f"  start {i + 1}: {out[-1]['startup_to_window_s']:.3f} s "
+            f"(in process {out[-1]['startup_in_process_s']:.3f} s, cpu {out[-1]['cpu_s']:.3f} s)")
+    return out
+
+
+def reference(env: dict[str, str], runs: int) -> dict[str, float]:
+    """How fast this machine starts Python and imports SQLAlchemy alone, to scale the figures."""
+    out = {}
+    for label, code in (("python_start_s", "pass"), ("python_import_sqlalchemy_orm_s", "import sqlalchemy.orm")):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
+            times.append(time.perf_counter() - started)
+        out[label] = round(statistics.median(times), 3)
+    return out
 
 
 def median_of(runs: list[dict[str, Any]], key: str) -> float:
@@ -249,23 +293,39 @@ def import_costs(stderr: str, limit: int = 25) -> dict[str, Any]:
     }
 
 
-def profile(root: Path, env: dict[str, str], work: Path) -> dict[str, Any]:
+IMPORT_FIRST = ["sqlalchemy.orm", "sqlmodel", "pydantic", "lawyer_desk.core.store", "lawyer_desk.core.cases",
+                "lawyer_desk.core.client_list", "lawyer_desk.core.records"]
+
+
+def profile(root: Path, env: dict[str, str], work: Path, runs: int) -> dict[str, Any]:
     stats_file = str(work / "startup.prof")
     _wall, report, _err = start_once(root, env, profile=stats_file)
     queries: dict[str, list[float]] = {}
-    for elapsed, statement in report["queries"]:
+    for _at, elapsed, statement in report["queries"]:
         queries.setdefault(statement, []).append(elapsed)
     slow = sorted(queries.items(), key=lambda kv: -sum(kv[1]))
     out: dict[str, Any] = {
         "profiled_in_process_s": round(report["marks"]["painted"], 3),
         "sql_statements": len(report["queries"]),
-        "sql_total_s": round(sum(e for e, _s in report["queries"]), 3),
+        "sql_total_s": round(sum(e for _at, e, _s in report["queries"]), 3),
         "sql_top": [{"total_s": round(sum(times), 4), "count": len(times), "sql": statement[:400]}
                     for statement, times in slow[:12]],
         "functions": top_functions(stats_file),
     }
     _wall, _report, err = start_once(root, env, python_flags=("-X", "importtime"))
     out["imports"] = import_costs(err)
+    # PySide6 hooks __import__ and reads the source of every module imported after it
+    # (shibokensupport.feature._mod_uses_pyside → inspect.getsource); the database stack
+    # imported before it is spared that.
+    first = dict(env, LD_BENCH_IMPORT_FIRST=",".join(IMPORT_FIRST))
+    plain, before = starts(root, env, runs), starts(root, first, runs)
+    out["experiment_database_stack_imported_before_pyside6"] = {
+        "modules": IMPORT_FIRST,
+        "import_app_s": {"as_is": round(statistics.median(r["stages_s"]["import_app"] for r in plain), 3),
+                         "stack_first": round(statistics.median(r["stages_s"]["import_app"] for r in before), 3)},
+        "startup_to_window_s": {"as_is": median_of(plain, "startup_to_window_s"),
+                                "stack_first": median_of(before, "startup_to_window_s")},
+    }
     return out
 
 
@@ -280,7 +340,8 @@ def main() -> None:
     work = args.dir or Path(tempfile.mkdtemp(prefix="ld-startup-bench-"))
     root, built = work / "store", work / "built.json"
     out: dict[str, Any] = {"cpus": os.cpu_count(), "load_avg_before": [round(x, 2) for x in os.getloadavg()]}
-    config = Path(tempfile.mkdtemp(prefix="ld-startup-config-"))
+    scratch = Path(tempfile.mkdtemp(prefix="ld-startup-scratch-"))  # configuration and bytecode
+    config = scratch / "config"
     try:
         if built.exists() and json.loads(built.read_text())["clients"] == args.clients:
             log(f"reusing the store in {root}")
@@ -292,32 +353,38 @@ def main() -> None:
             out["build_s"] = round(time.perf_counter() - started, 1)
             built.write_text(json.dumps({"clients": args.clients}))
         out["clients"] = args.clients
-        env = child_env(config)
+        env = child_env(config, scratch / "pycache")
+        out["bytecode"] = "cached in a PYTHONPYCACHEPREFIX folder that the warm-up start fills"
         wall, report, _err = start_once(root, env)
         out["warmup"] = {k: round(v, 3) for k, v in figures(wall, report).items() if isinstance(v, float)}
         log(f"  warm-up start {out['warmup']['startup_to_window_s']} s")
-        runs = []
-        for i in range(args.runs):
-            wall, report, _err = start_once(root, env)
-            runs.append(figures(wall, report))
-            log(f"  start {i + 1}: {runs[-1]['startup_to_window_s']:.3f} s "
-                f"(in process {runs[-1]['startup_in_process_s']:.3f} s, cpu {runs[-1]['cpu_s']:.3f} s)")
+        runs = starts(root, env, args.runs)
         for key in ("startup_to_window_s", "startup_in_process_s", "interpreter_start_s", "unlock_s", "cpu_s",
-                    "rss_mb", "rss_peak_mb"):
+                    "rss_mb", "rss_peak_mb", "sql_before_paint_s"):
             out[key] = median_of(runs, key)
+        out["sql_statements_before_paint"] = runs[0]["sql_statements_before_paint"]
+        out["filter_choices_before_paint"] = [r["filter_choices_before_paint"] for r in runs]
         out["stages_s"] = {k: round(statistics.median(r["stages_s"][k] for r in runs), 3)
                            for k in runs[0]["stages_s"]}
         out["runs_startup_to_window_s"] = [round(r["startup_to_window_s"], 3) for r in runs]
         out["runs_cpu_s"] = [round(r["cpu_s"], 3) for r in runs]
         out["rows_in_list"] = runs[0]["rows"]
+        out["machine_reference"] = reference(env, args.runs)
         out["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
         out["targets"] = TARGETS
         out["met"] = {k: out[k] <= v for k, v in TARGETS.items()}
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            # As this environment starts it: no bytecode written, so the sources without a
+            # cached .pyc (lawyer_desk's own, here) are compiled on every start.
+            log("  the same, as this environment starts it (PYTHONDONTWRITEBYTECODE)")
+            plain = starts(root, child_env(config, None), args.runs)
+            out["without_bytecode_cache"] = {
+                key: median_of(plain, key) for key in ("startup_to_window_s", "startup_in_process_s", "cpu_s")}
         if args.profile:
             log("  profiling one more start")
-            out["profile"] = profile(root, env, work)
+            out["profile"] = profile(root, env, work, args.runs)
     finally:
-        shutil.rmtree(config, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False))
