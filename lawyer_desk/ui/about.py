@@ -79,6 +79,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("tqdm", "tqdm", "MPL-2.0 AND MIT"),
     Component("python-dateutil", "python-dateutil", "BSD-3-Clause"),
     Component("tzdata", "tzdata", "Apache-2.0"),
+    Component("holidays", "holidays", "MIT", "court calendars for deadline rules"),
 )
 
 

@@ -252,8 +252,8 @@ def load_rules(paths: Iterable[Path]) -> Catalogue:
 
 def _rule_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
-    for path in paths:
-        path = Path(path)
+    for given in paths:
+        path = Path(given)
         if path.is_dir():
             files += sorted(p for p in path.glob("*.toml") if p.is_file())
         elif path.is_file():
