@@ -196,7 +196,8 @@ def make_queries(case_files: list[cj.CaseFileV1], words: syn.TextMaker, per_kind
 def query_plan(store: Store, query: str) -> list[str]:
     """The plan of the ranked query ``search.search_results`` runs below the cap."""
     with store.session() as session:
-        rows = session.execute(text("EXPLAIN QUERY PLAN " + search._RANKED.format(snippet=search._SNIPPET)),  # the ranked query, as run
+        rows = session.execute(text("EXPLAIN QUERY PLAN "
+                                    + search._RANKED.format(snippet=search._SNIPPET)),  # the ranked query, as run
                                {"q": search.match_expression(query), "limit": 50})
         return [str(row[-1]) for row in rows]
 
