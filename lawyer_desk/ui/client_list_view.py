@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lawyer_desk.core import client_list
+from lawyer_desk.core import client_list, search
 from lawyer_desk.core.client_list import ClientFilter
 from lawyer_desk.core.codes import country_name
 from lawyer_desk.core.errors import StoreError
-from lawyer_desk.core.search import RANK_CAP
 from lawyer_desk.core.vocab import AlertStatus, CaseStatus, CustodyStatus
 from lawyer_desk.ui.client_list_model import ClientListModel, Column, SessionFactory
 
@@ -287,7 +286,7 @@ class ClientListPanel(QWidget):
     def _count_text(self) -> str:
         n = len(self.model.ids)
         if self.model.capped:
-            return self.tr("More than {cap} matches — keep typing").format(cap=QLocale().toString(RANK_CAP))
+            return self.tr("More than {cap} matches — keep typing").format(cap=QLocale().toString(search.RANK_CAP))
         if self.model.searching:
             return self.tr("No client matches") if n == 0 else self._plural(self.tr("%Ln client(s) found", "", n), n)
         if self.model.filter.text.strip():  # one letter so far: the list is not searched yet

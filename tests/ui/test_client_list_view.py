@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
-from lawyer_desk.core import cases
+from lawyer_desk.core import cases, search
 from lawyer_desk.core import models as m
 from lawyer_desk.core.demo import demo_cases
 from lawyer_desk.core.interchange import case_json as cj
@@ -216,13 +216,14 @@ def test_a_search_is_ranked_until_a_header_is_clicked(qtbot: QtBot, panel: Clien
 
 def test_a_broad_search_says_to_keep_typing(qtbot: QtBot, store: Store, panel: ClientListPanel) -> None:
     files = [cj.CaseFileV1.model_validate({"format": cj.FORMAT, "version": cj.VERSION,
-                                           "client": {"display_name": f"Smith {i}"}}) for i in range(520)]
+                                           "client": {"display_name": f"Smith {i}"}})
+             for i in range(search.RANK_CAP + 20)]
     with store.session() as session:
         cases.import_cases(session, files)
     panel.refresh()
     _type(qtbot, panel, "smi")
     assert panel.model.capped
-    assert panel.count_label.text() == "More than 500 matches — keep typing"
+    assert panel.count_label.text() == f"More than {search.RANK_CAP} matches — keep typing"
 
 
 def test_select_case_clears_what_hides_it(qtbot: QtBot, panel: ClientListPanel, demo: dict[str, int]) -> None:
