@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", metavar="QUERY")
     p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
     p.add_argument("--all", action="store_true", help="every match, not only the best one per case")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("rules", "list the deadline rules (shipped, and your own in DIR/rules/)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("deadline", "compute a due date from a rule and a trigger date, with the reasoning")
+    p.add_argument("rule_id", metavar="RULE")
+    p.add_argument("trigger", metavar="DATE", help="the trigger date, YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("verify", "check the database, the search index and the audit chain")
     p.add_argument("--anchor", metavar="HASH", help="also check that this audit head hash is in the chain")
@@ -338,10 +345,63 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(store_dir(args))
 
 
+def _catalogue(args: argparse.Namespace) -> Any:
+    """Rules need no passphrase: they are law, not client data (``DIR/rules/*.toml`` adds the lawyer's own)."""
+    from lawyer_desk.core.deadlines import load_catalogue
+
+    return load_catalogue(store_dir(args) / "rules")
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    catalogue = _catalogue(args)
+    if args.json:
+        emit({"rules": [{"id": r.id, "title": r.title, "forum": r.forum, "jurisdiction": r.jurisdiction,
+                         "trigger_event": r.trigger_event, "period": r.period, "unit": str(r.unit),
+                         "counting": str(r.counting), "roll": str(r.roll), "kind": str(r.kind),
+                         "time_zone": r.time_zone, "source": r.source.model_dump(mode="json")}
+                        for r in catalogue]})
+        return 0
+    width = max((len(r.id) for r in catalogue), default=4)
+    for r in catalogue:
+        print(f"{r.id:<{width}}  {r.period} {str(r.unit).replace('_', ' '):<14} {r.title}")
+    return 0
+
+
+def parse_trigger(text: str) -> date:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-12-02.") from None
+    if day.year < 1950:
+        raise InvalidInput(f"{day.isoformat()} is too far in the past to be a trigger date; check the year.")
+    if day > date.today() + timedelta(days=366):
+        raise InvalidInput(f"{day.isoformat()} is more than a year from today; a trigger is an event that "
+                           "happened or is about to. Check the year.")
+    return day
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from lawyer_desk.core.deadlines import compute
+
+    rule = _catalogue(args).get(args.rule_id)
+    result = compute(rule, parse_trigger(args.trigger))
+    if args.json:
+        emit({"rule": rule.id, "title": rule.title, "trigger": result.trigger.isoformat(),
+              "due": result.due.isoformat(), "time": result.time.strftime("%H:%M") if result.time else None,
+              "tz": result.tz, "kind": str(result.kind), "statutory": result.statutory,
+              "explanation": result.explanation})
+        return 0
+    print(f"{rule.title} ({rule.id})")
+    for line in result.explanation:
+        print(f"  {line}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui,
     "init": cmd_init, "demo": cmd_demo, "import-case": cmd_import_case, "export-case": cmd_export_case,
     "import-notice": cmd_import_notice, "cases": cmd_cases, "search": cmd_search, "verify": cmd_verify,
+    "rules": cmd_rules, "deadline": cmd_deadline,
 }
 
 
@@ -360,6 +420,9 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("lawyer-desk: interrupted; nothing was half-written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`lawyer-desk cases | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         log.warning("command %s failed: %s", args.command, type(exc).__name__)
         print(f"lawyer-desk: error: {exc.strerror or exc}.", file=sys.stderr)
