@@ -133,3 +133,25 @@ def test_actions_carry_the_bundled_icons(qtbot, store: Store) -> None:
         assert not action.icon().isNull(), action.text()
     licence = Path(__file__).resolve().parents[2] / "resources" / "icons" / "LICENSE-lucide.txt"
     assert "ISC License" in licence.read_text(encoding="utf-8")
+
+
+def test_tab_order_runs_from_search_through_filters_and_list_to_the_case(qtbot, store: Store) -> None:
+    from lawyer_desk.core import cases
+    from lawyer_desk.core.demo import demo_cases
+
+    with store.session() as session:
+        (first, *_) = cases.import_cases(session, demo_cases())
+    window = _window(qtbot, store)
+    window.client_list.refresh()
+    assert window.client_list.select_case(first)
+    window.show_case(first)
+    panel = window.client_list
+    expected = [panel.search_box, panel.status_filter, panel.custody_filter, panel.country_filter,
+                panel.alert_filter, panel.table]
+    widget, order = panel.search_box, []
+    while len(order) < len(expected) + 2:
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible():
+            widget = widget.nextInFocusChain()
+    assert order == [*expected, window.tabs, window.tabs.tabBar()]
