@@ -240,6 +240,11 @@ class Deadline(DeadlineBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = _parent("client")
     proceeding_id: int | None = _optional_link("proceeding")
+    # Offsets (days before the due date) whose reminder the lawyer has seen; kept out of the
+    # interchange format, like ``done_at``: they describe this desk, not the case.
+    reminders_seen: list[int] = Field(default_factory=list,
+                                      sa_column=Column(JSON, nullable=False, server_default="[]"))
+    done_at: datetime | None = None
     client: Client = Relationship(back_populates="deadlines")
     proceeding: Optional["Proceeding"] = Relationship(back_populates="deadlines")
 

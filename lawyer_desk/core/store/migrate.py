@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # The newest revision this program ships. Opening a store that is already there reads one
 # row and never imports Alembic (a quarter of a second of every command's start-up); a test
 # keeps this equal to the head of the migration scripts.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0004"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Tables Alembic must never touch: the FTS5 index and its shadow tables are created by hand,
 # and autogenerate would otherwise propose to drop them.

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import DamagedDatabase
-from lawyer_desk.core.store import KdfParams, Store
+from lawyer_desk.core.store import KdfParams, Store, migrate
 from lawyer_desk.core.store.database import APPLICATION_ID, STORE_FORMAT
 from tests.conftest import PASSPHRASE
 
@@ -69,7 +69,7 @@ def test_flipped_byte_in_data_page_is_reported(store_dir: Path) -> None:
         # the check does not leave the store unusable for pages that are sound
         assert store.engine is not None
         with store.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrate.HEAD_REVISION
         assert store.integrity_problems()  # and asking again gives the same answer
     assert hashlib.sha256(database.read_bytes()).hexdigest() == damaged  # nothing was written
 

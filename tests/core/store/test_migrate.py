@@ -18,12 +18,14 @@ from lawyer_desk.core.store.keyheader import subkey
 from lawyer_desk.core.store.migrate import include_object
 from tests.conftest import PASSPHRASE
 
+SHIPPED_HEAD = migrate.HEAD_REVISION  # taken before any test patches it
+
 EXTRA_REVISION = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -53,10 +55,10 @@ def _with_extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra:
                          table: str = "contact", recreate: str = "auto") -> None:
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    revision = EXTRA_REVISION.format(extra=extra, table=table, recreate=recreate)
-    (scripts / "versions" / "0002_test.py").write_text(revision, encoding="utf-8")
+    revision = EXTRA_REVISION.format(extra=extra, table=table, recreate=recreate, head=SHIPPED_HEAD)
+    (scripts / "versions" / "9999_test.py").write_text(revision, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
-    monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")
 
 
 def _store_with_a_case(store_dir: Path) -> None:
@@ -71,17 +73,17 @@ def test_upgrade_copies_the_database_first_and_keeps_data(
     with Store.open(store_dir, PASSPHRASE) as store:
         assert store.engine is not None
         with store.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0002"
+            assert migrate.current_revision(conn) == "9999"
             assert conn.execute(text("SELECT signal_handle_contact FROM contact")).all() == [(None,)]
             assert conn.execute(text("SELECT display_name FROM client")).scalar() == "Migration Canary"
             # batch mode recreated the contact table; the search triggers of other tables survive
             assert conn.execute(text("SELECT count(*) FROM search_index")).scalar() >= 1
         key = store._db_key
-    (copy,) = (store_dir / "pre-migration").glob("case-0001-*.db")
+    (copy,) = (store_dir / "pre-migration").glob("case-*.db")
     conn = database.connect(copy, key)  # the copy is encrypted with the same key, and complete
     try:
         assert conn.execute("SELECT display_name FROM client").fetchall() == [("Migration Canary",)]
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(SHIPPED_HEAD,)]
     finally:
         conn.close()
 
@@ -96,7 +98,7 @@ def test_failed_upgrade_leaves_the_store_as_it_was(
     with Store.open(store_dir, PASSPHRASE) as store:
         assert store.engine is not None
         with store.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0001"
+            assert migrate.current_revision(conn) == SHIPPED_HEAD
             columns = {row[1] for row in conn.execute(text("PRAGMA table_info(contact)"))}
             assert "signal_handle_contact" not in columns
             assert conn.execute(text("SELECT display_name FROM client")).scalar() == "Migration Canary"
@@ -120,7 +122,7 @@ def test_upgrade_that_drops_search_triggers_fails_loudly(
     _with_extra_revision(tmp_path, monkeypatch, "pass", table="note", recreate="always")
     with pytest.raises(StoreError, match=r"lost search triggers.*note_search_insert"):
         Store.open(store_dir, PASSPHRASE)
-    assert list((store_dir / "pre-migration").glob("case-0001-*.db"))
+    assert list((store_dir / "pre-migration").glob("case-*.db"))
 
 
 def test_fast_path_head_matches_the_scripts() -> None:
