@@ -80,6 +80,10 @@ COMPONENTS: tuple[Component, ...] = (
     Component("python-dateutil", "python-dateutil", "BSD-3-Clause"),
     Component("tzdata", "tzdata", "Apache-2.0"),
     Component("holidays", "holidays", "MIT", "court calendars for deadline rules"),
+    Component("icalendar", "icalendar", "BSD-2-Clause", "calendar export"),
+    Component("pypdf", "pypdf", "BSD-3-Clause", "PDF text extraction and bundles"),
+    Component("python-docx", "python-docx", "MIT", "text of Word documents for search"),
+    Component("lxml", "lxml", "BSD-3-Clause", "bundles libxml2 and libxslt (MIT)"),
 )
 
 

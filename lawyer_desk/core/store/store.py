@@ -52,6 +52,11 @@ def unlock(root: Path, passphrase: str) -> tuple[KeyHeader, bytes]:
     return headers[-1], headers[-1].unwrap(passphrase)
 
 
+# Keys other parts of the program derive from the data key, each for one purpose only:
+# ``vault`` encrypts evidence files, ``calendar`` makes stable, non-revealing calendar UIDs.
+KEY_PURPOSES = ("vault", "calendar")
+
+
 class Store:
     """An unlocked store. Use ``Store.open`` or ``Store.create``; close when done."""
 
@@ -62,6 +67,7 @@ class Store:
         self.writable = write
         self._audit_key = subkey(data_key, "audit")
         self._db_key = subkey(data_key, "database")
+        self._keys = {purpose: subkey(data_key, purpose) for purpose in KEY_PURPOSES}
         self._lock = held_lock or WriterLock(paths.lock)
         self.engine: Engine | None = None
         if write and not self._lock.held:
@@ -252,7 +258,12 @@ class Store:
                 conn.invalidate()
         return problems
 
+    def key_for(self, purpose: str) -> bytes:
+        """The 256-bit key for one of ``KEY_PURPOSES`` (KeyError for any other)."""
+        return self._keys[purpose]
+
     def close(self) -> None:
+        self._keys.clear()
         if self.engine is not None:
             if self.writable:
                 with contextlib.suppress(SADatabaseError), self.engine.connect() as conn:
