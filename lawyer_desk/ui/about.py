@@ -84,6 +84,12 @@ COMPONENTS: tuple[Component, ...] = (
     Component("pypdf", "pypdf", "BSD-3-Clause", "PDF text extraction and bundles"),
     Component("python-docx", "python-docx", "MIT", "text of Word documents for search"),
     Component("lxml", "lxml", "BSD-3-Clause", "bundles libxml2 and libxslt (MIT)"),
+    Component("ReportLab", "reportlab", "BSD-3-Clause", "PDF briefs"),
+    Component("rl-accel", "rl-accel", "BSD-3-Clause", "ReportLab's C accelerator"),
+    Component("uharfbuzz", "uharfbuzz", "Apache-2.0", "bundles HarfBuzz (MIT); shapes Arabic script in PDFs"),
+    Component("python-bidi", "python-bidi", "LGPL-3.0-or-later", "right-to-left order in PDFs"),
+    Component("Pillow", "pillow", "MIT-CMU"),
+    Component("charset-normalizer", "charset-normalizer", "MIT"),
 )
 
 
