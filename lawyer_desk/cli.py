@@ -13,11 +13,10 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from lawyer_desk import __version__
+from lawyer_desk import __version__, cli_deadlines, cli_evidence, cli_safety
 from lawyer_desk.core import logs
 from lawyer_desk.core.errors import DamagedDatabase, InvalidInput, LawyerDeskError
 from lawyer_desk.core.paths import default_store_dir
@@ -59,10 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("demo", "create a new store holding fictional demo cases")
     p = command("import-case", "import case files (interchange format); prints each new case id")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
+    p.add_argument("--evidence-dir", type=Path, metavar="DIR",
+                   help="the exhibits' files (default: the folder the case file names)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("export-case", "export a case to a case file")
     p.add_argument("case_id", type=int, metavar="ID")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.json", help="file to write ('-' for stdout)")
+    p.add_argument("--evidence-dir", type=Path, metavar="DIR", help="also write the exhibits' files (decrypted) here")
     p = command("import-notice", "import public INTERPOL notices (detail format or search result)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -74,13 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
     p.add_argument("--all", action="store_true", help="every match, not only the best one per case")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = command("rules", "list the deadline rules (shipped, and your own in DIR/rules/)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = command("deadline", "compute a due date from a rule and a trigger date, with the reasoning")
-    p.add_argument("rule_id", metavar="RULE")
-    p.add_argument("trigger", metavar="DATE", help="the trigger date, YYYY-MM-DD")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = command("verify", "check the database, the search index and the audit chain")
+    cli_deadlines.add_parsers(command)  # rules, deadline, deadlines, ics
+    cli_evidence.add_parsers(command)  # add-exhibit, export-exhibit, exhibits
+    cli_safety.add_parsers(command)  # passwd, backup, restore
+    p = command("verify", "check the database, the search index, the audit chain and the evidence vault")
     p.add_argument("--anchor", metavar="HASH", help="also check that this audit head hash is in the chain")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
@@ -210,20 +209,6 @@ def _import_files(args: argparse.Namespace, label: str,
     return 1 if failed else 0
 
 
-def cmd_import_case(args: argparse.Namespace) -> int:
-    from lawyer_desk.core import cases
-    from lawyer_desk.core.interchange import case_json
-    from lawyer_desk.core.interchange.jsonfile import read_bytes
-
-    def one(session: Any, path: Path) -> list[dict[str, Any]]:
-        case = case_json.parse(read_bytes(path), str(path))
-        (case_id,) = cases.import_cases(session, [case])
-        log.info("case file imported as case %d", case_id)
-        return [{"file": str(path), "case_id": case_id, "_line": str(case_id)}]
-
-    return _import_files(args, "Importing cases", one)
-
-
 def cmd_import_notice(args: argparse.Namespace) -> int:
     from lawyer_desk.core.interchange import interpol_notice
     from lawyer_desk.core.interchange.jsonfile import read_bytes
@@ -237,24 +222,6 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
                 for r in results]
 
     return _import_files(args, "Importing notices", one)
-
-
-def cmd_export_case(args: argparse.Namespace) -> int:
-    from lawyer_desk.core import cases
-    from lawyer_desk.core.interchange import case_json
-    from lawyer_desk.core.store.fileio import write_atomic
-
-    with open_store(args, write=True) as store, store.session() as session:
-        text = case_json.dumps(cases.export_case(session, args.case_id))
-        if str(args.out) == "-":
-            sys.stdout.write(text)
-        else:
-            try:
-                write_atomic(args.out.resolve(), text.encode("utf-8"))
-            except OSError as exc:
-                raise InvalidInput(f"Cannot write {args.out}: {exc.strerror}; the export was not recorded.") from None
-            print(f"Exported case {args.case_id} to {args.out}", file=sys.stderr)
-    return 0
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
@@ -302,6 +269,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     chain: audit.ChainReport | None = None
     anchored: bool | None = None
+    vault = None
     with open_store(args, write=False) as store:
         problems = store.integrity_problems()
         try:
@@ -309,16 +277,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if args.anchor:
                 with store.session() as session:
                     anchored = audit.contains(session, args.anchor)
+            vault = cli_evidence.check_vault(store)
         except SADatabaseError:
             if not problems:
                 raise
             # The damage found above also hides the audit trail: report it, do not fail on it.
-    ok = not problems and chain is not None and chain.intact and anchored is not False
+    ok = not problems and chain is not None and chain.intact and anchored is not False and bool(vault and vault.ok)
     if args.json:
         emit({"ok": ok, "database": problems,
               "audit": None if chain is None else {"entries": chain.entries, "head": chain.head,
                                                    "first_broken": chain.first_broken},
-              "anchor": None if args.anchor is None else {"hash": args.anchor, "found": anchored}})
+              "anchor": None if args.anchor is None else {"hash": args.anchor, "found": anchored},
+              "vault": cli_evidence.vault_json(vault)})
         return 0 if ok else 1
     print(f"database and search index: {'ok' if not problems else 'DAMAGED'}")
     for problem in problems:
@@ -332,6 +302,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.anchor:
         state = {True: "found in the chain", False: "NOT in the chain", None: "cannot be looked up"}[anchored]
         print(f"anchor {args.anchor}: {state}")
+    cli_evidence.print_vault(vault)
     return 0 if ok else 1
 
 
@@ -345,63 +316,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(store_dir(args))
 
 
-def _catalogue(args: argparse.Namespace) -> Any:
-    """Rules need no passphrase: they are law, not client data (``DIR/rules/*.toml`` adds the lawyer's own)."""
-    from lawyer_desk.core.deadlines import load_catalogue
-
-    return load_catalogue(store_dir(args) / "rules")
-
-
-def cmd_rules(args: argparse.Namespace) -> int:
-    catalogue = _catalogue(args)
-    if args.json:
-        emit({"rules": [{"id": r.id, "title": r.title, "forum": r.forum, "jurisdiction": r.jurisdiction,
-                         "trigger_event": r.trigger_event, "period": r.period, "unit": str(r.unit),
-                         "counting": str(r.counting), "roll": str(r.roll), "kind": str(r.kind),
-                         "time_zone": r.time_zone, "source": r.source.model_dump(mode="json")}
-                        for r in catalogue]})
-        return 0
-    width = max((len(r.id) for r in catalogue), default=4)
-    for r in catalogue:
-        print(f"{r.id:<{width}}  {r.period} {str(r.unit).replace('_', ' '):<14} {r.title}")
-    return 0
-
-
-def parse_trigger(text: str) -> date:
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-12-02.") from None
-    if day.year < 1950:
-        raise InvalidInput(f"{day.isoformat()} is too far in the past to be a trigger date; check the year.")
-    if day > date.today() + timedelta(days=366):
-        raise InvalidInput(f"{day.isoformat()} is more than a year from today; a trigger is an event that "
-                           "happened or is about to. Check the year.")
-    return day
-
-
-def cmd_deadline(args: argparse.Namespace) -> int:
-    from lawyer_desk.core.deadlines import compute
-
-    rule = _catalogue(args).get(args.rule_id)
-    result = compute(rule, parse_trigger(args.trigger))
-    if args.json:
-        emit({"rule": rule.id, "title": rule.title, "trigger": result.trigger.isoformat(),
-              "due": result.due.isoformat(), "time": result.time.strftime("%H:%M") if result.time else None,
-              "tz": result.tz, "kind": str(result.kind), "statutory": result.statutory,
-              "explanation": result.explanation})
-        return 0
-    print(f"{rule.title} ({rule.id})")
-    for line in result.explanation:
-        print(f"  {line}")
-    return 0
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui,
-    "init": cmd_init, "demo": cmd_demo, "import-case": cmd_import_case, "export-case": cmd_export_case,
+    "init": cmd_init, "demo": cmd_demo,  # import-case and export-case: cli_evidence (cases with their files)
     "import-notice": cmd_import_notice, "cases": cmd_cases, "search": cmd_search, "verify": cmd_verify,
-    "rules": cmd_rules, "deadline": cmd_deadline,
+    **cli_deadlines.COMMANDS,
+    **cli_evidence.COMMANDS,
+    **cli_safety.COMMANDS,
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import SQLModel
 
@@ -19,6 +19,7 @@ from lawyer_desk.core import audit, search
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import InvalidInput, NotFound
 from lawyer_desk.core.interchange import case_json as cj
+from lawyer_desk.core.vocab import TextStatus
 
 
 def _rows(items: Sequence[SQLModel], exclude: set[str], **extra: Any) -> list[dict[str, Any]]:
@@ -47,10 +48,30 @@ def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]])
         session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
 
 
-def import_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> list[int]:
-    """Insert the cases; returns the new client ids in order. Commit is the caller's."""
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An exhibit's file, already in the vault, for ``import_cases`` (see ``case_evidence``)."""
+
+    object_name: str
+    text_status: TextStatus = TextStatus.not_extracted
+    text: str = ""
+
+
+def import_cases(session: Session, cases: Sequence[cj.CaseFileV1],
+                 evidence: Sequence[Sequence[EvidenceFile]] | None = None) -> list[int]:
+    """Insert the cases; returns the new client ids in order. Commit is the caller's.
+
+    A case listing exhibits needs their files: ``evidence[i]`` holds, for case ``i``, one
+    ``EvidenceFile`` per exhibit in order (``case_evidence.import_case`` puts them in the vault).
+    """
+    for i, case in enumerate(cases):
+        given = len(evidence[i]) if evidence is not None and i < len(evidence) else 0
+        if case.exhibits and given != len(case.exhibits):
+            raise InvalidInput(f"The case file lists {len(case.exhibits)} exhibits but their files were not "
+                               "brought in; import it with its evidence folder.")
     with search.bulk_indexing(session):
         client_ids, alert_ids = _insert_cases(session, cases)
+        exhibit_ids = _insert_exhibits(session, cases, client_ids, evidence or [])
     # Ids were chosen as consecutive runs, so the new rows are found by range.
     search.index_clients(session, range(client_ids[0], client_ids[-1] + 1) if client_ids else range(0),
                          range(alert_ids[0], alert_ids[-1] + 1) if alert_ids else range(0))
@@ -58,10 +79,38 @@ def import_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> list[int]:
         audit.Change("import", "client", cid, cid,
                      f"case file imported: {len(c.names)} names, {len(c.alerts)} alerts, "
                      f"{len(c.proceedings)} proceedings, {len(c.deadlines)} deadlines, {len(c.notes)} notes, "
-                     f"{len(c.events)} events, {len(c.contacts)} contacts")
+                     f"{len(c.events)} events, {len(c.contacts)} contacts"
+                     + (f", {len(c.exhibits)} exhibits" if c.exhibits else ""))
         for c, cid in zip(cases, client_ids, strict=True)
+    ] + [
+        audit.Change("import", "exhibit", eid, cid, f"imported with the case file: number={e.number}; "
+                     f"filename={e.filename}; size={e.size}; sha256={e.sha256}")
+        for (cid, e), eid in exhibit_ids
     ])
     return client_ids
+
+
+def _insert_exhibits(session: Session, cases: Sequence[cj.CaseFileV1], client_ids: list[int],
+                     evidence: Sequence[Sequence[EvidenceFile]]) -> list[tuple[tuple[int, cj.ExhibitV1], int]]:
+    owners, rows, texts = [], [], []
+    now = datetime.now(UTC)
+    for i, (case, cid) in enumerate(zip(cases, client_ids, strict=True)):
+        for exhibit, stored in zip(case.exhibits, evidence[i] if case.exhibits else (), strict=True):
+            owners.append((cid, exhibit))
+            rows.append({**exhibit.model_dump(exclude={"translation_of", "file"}), "client_id": cid,
+                         "object_name": stored.object_name, "added_at": now, "text_status": stored.text_status})
+            texts.append(stored.text)
+    ids = _insert_returning_ids(session, m.Exhibit, rows)
+    by_number = {(cid, e.number): eid for (cid, e), eid in zip(owners, ids, strict=True)}
+    links = [{"eid": eid, "target": by_number[(cid, e.translation_of)]}
+             for (cid, e), eid in zip(owners, ids, strict=True) if e.translation_of]
+    if links:
+        table = m.Exhibit.__table__  # type: ignore[attr-defined]
+        session.execute(update(table).where(table.c.id == bindparam("eid")).values(
+            translation_of_id=bindparam("target")), links)
+    _insert(session, m.ExhibitText, [{"exhibit_id": eid, "text": text}
+                                     for eid, text in zip(ids, texts, strict=True) if text])
+    return list(zip(owners, ids, strict=True))
 
 
 def _insert_cases(session: Session, cases: Sequence[cj.CaseFileV1]) -> tuple[list[int], list[int]]:
@@ -128,6 +177,7 @@ def _load_client(session: Session, client_id: int) -> m.Client:
         select(m.Client).where(m.Client.id == client_id).options(
             selectinload(m.Client.names), selectinload(m.Client.notes), selectinload(m.Client.events),
             selectinload(m.Client.contacts), selectinload(m.Client.deadlines), selectinload(m.Client.proceedings),
+            selectinload(m.Client.exhibits),
             selectinload(m.Client.alerts).selectinload(m.Alert.warrants),
             selectinload(m.Client.alerts).selectinload(m.Alert.history),
             selectinload(m.Client.alerts).selectinload(m.Alert.notifications),
@@ -175,9 +225,21 @@ def export_case(session: Session, client_id: int) -> cj.CaseFileV1:
         notes=[cj.NoteV1(**plain(m.NoteBase, n)) for n in _by_id(client.notes)],
         events=[cj.EventV1(**plain(m.EventBase, e)) for e in _by_id(client.events)],
         contacts=[cj.ContactV1(**plain(m.ContactBase, c)) for c in _by_id(client.contacts)],
+        exhibits=_exhibits_of(client, plain),
     )
     audit.append(session, [audit.Change("export", "client", client.id, client.id, "case file exported")])
     return case
+
+
+def _exhibits_of(client: m.Client, plain: Any) -> list[cj.ExhibitV1]:
+    """The exhibits in number order, each with the name its file gets in an evidence folder."""
+    from lawyer_desk.core.exhibits import number_key
+
+    ordered = sorted(client.exhibits, key=lambda e: (number_key(e.number), e.id))
+    numbers = {e.id: e.number for e in ordered}
+    taken: set[str] = set()
+    return [cj.ExhibitV1(**plain(m.ExhibitBase, e), translation_of=numbers.get(e.translation_of_id),
+                         file=cj.evidence_file_name(e.number, e.filename, taken)) for e in ordered]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 The list holds ids only. ``client_ids`` filters and sorts in SQL (or, for a search, in the
 order of the search ranking) and returns every matching id; ``client_rows`` fetches the
-display data of the few ids on screen. Neither loads ORM objects: a page is four queries.
+display data of the few ids on screen. Neither loads ORM objects. Both read the columns the
+triggers of migration 0003 keep on the client row (``list_columns``): each order comes
+straight from an index for the usual filter (one case status), and a page of rows is one
+query over one table, one page of the database per client.
 """
 
 from __future__ import annotations
@@ -10,22 +13,33 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, exists, func, literal, nulls_last, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    nulls_last,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core import search
-from lawyer_desk.core.vocab import AlertStatus, CaseStatus, CustodyStatus, DeadlineStatus
+from lawyer_desk.core.vocab import AlertStatus, CaseStatus, CustodyStatus
 
 DUE_SOON_DAYS = 7
 _LAST_WORD = re.compile(r"\w+$")  # words as the search index splits them
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_IN_CHUNK = 500  # ids per "IN (...)" list, far below SQLite's bound-parameter limit
 
 # Custody and case status sort by how much they call for attention, not alphabetically.
 CUSTODY_ORDER = (CustodyStatus.detained, CustodyStatus.house_arrest, CustodyStatus.bail, CustodyStatus.free,
@@ -162,40 +176,43 @@ def _conditions(flt: ClientFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _rank(column: Any, order: Sequence[str]) -> ColumnElement[int]:
-    return case({value: i for i, value in enumerate(order)}, value=column, else_=len(order))
+# Custody by urgency, as an SQL expression written exactly as in the index ix_client_list_custody
+# of migration 0003 (SQLite uses an index on an expression only for the same expression).
+CUSTODY_RANK_SQL = ("CASE custody_status "
+                    + " ".join(f"WHEN '{status.value}' THEN {i}" for i, status in enumerate(CUSTODY_ORDER))
+                    + f" ELSE {len(CUSTODY_ORDER)} END")
 
 
 def _sort_expression(column: SortColumn) -> ColumnElement[Any]:
     client = m.Client.__table__.c  # type: ignore[attr-defined]
-    alert = m.Alert.__table__.c  # type: ignore[attr-defined]
-    deadline = m.Deadline.__table__.c  # type: ignore[attr-defined]
     match column:
         case SortColumn.display_name:
             return client.display_name.collate("NOCASE")
         case SortColumn.nationality:
-            # By the first nationality; none is NULL (last).
-            return func.json_extract(type_coerce(client.nationalities, String), literal("$[0]", String))
+            return client.list_nationality  # type: ignore[no-any-return]  # the first; none is NULL (last)
         case SortColumn.custody:
-            return _rank(client.custody_status, CUSTODY_ORDER)
+            return literal_column(CUSTODY_RANK_SQL)
         case SortColumn.requesting_countries:
-            return (select(func.min(alert.requesting_country)).where(alert.client_id == client.id)
-                    .scalar_subquery())
+            return client.list_requesting  # type: ignore[no-any-return]  # the first A–Z
         case SortColumn.next_deadline:
-            return (select(func.min(deadline.due_date))
-                    .where(deadline.client_id == client.id, deadline.status == DeadlineStatus.open)
-                    .scalar_subquery())
+            return client.list_next_due  # type: ignore[no-any-return]  # the nearest open one
         case SortColumn.status:
-            return _rank(client.status, STATUS_ORDER)
+            return case({value: i for i, value in enumerate(STATUS_ORDER)}, value=client.status,
+                        else_=len(STATUS_ORDER))
     raise ValueError(column)
 
 
 def _order_by(sort: SortKey) -> list[ColumnElement[Any]]:
+    """Empty values last; descending is the ascending order reversed (ties too), which is the
+    order of the list's indexes read backwards."""
     client = m.Client.__table__.c  # type: ignore[attr-defined]
-    key = _sort_expression(sort.column)
-    first = nulls_last(key.desc() if sort.descending else key.asc())
-    tie = [client.display_name.collate("NOCASE"), client.id]
-    return [first, *tie] if sort.column is not SortColumn.display_name else [first, client.id]
+    terms = [_sort_expression(sort.column)]
+    if sort.column is not SortColumn.display_name:
+        terms.append(client.display_name.collate("NOCASE"))
+    terms.append(client.id)
+    ordered = [term.desc() if sort.descending else term.asc() for term in terms]
+    ordered[0] = nulls_last(ordered[0])
+    return ordered
 
 
 def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None) -> IdList:
@@ -204,35 +221,57 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
     Without search text the order is ``sort`` (by name when None). With search text the
     order is the search ranking, best hit per client, unless a ``sort`` is given.
     """
-    client = m.Client.__table__.c  # type: ignore[attr-defined]
-    conditions = _conditions(flt)
     if not flt.search_text:
-        query = select(client.id).where(*conditions).order_by(*_order_by(sort or DEFAULT_SORT))
-        return IdList(_ordered_ids(session, query))
-
-    results = search.search_results(session, flt.search_text, limit=search.RANK_CAP, snippets=False)
+        return IdList(_listed_ids(session, flt, sort or DEFAULT_SORT))
+    found = search.find(session, flt.search_text, search.RANK_CAP)
     best: dict[int, int] = {}
-    for hit in results.hits:
-        best.setdefault(hit.client_id, hit.rowid)
-    ranked = list(best)
-    kept: set[int] = set()
-    ordered: list[int] = []
-    for chunk in _chunks(ranked):
-        query = select(client.id).where(client.id.in_(chunk), *conditions)
-        if sort is not None:
-            query = query.order_by(*_order_by(sort))
-            ordered += session.execute(query).scalars()
-        else:
-            kept.update(session.execute(query).scalars())
-    if sort is None:
-        ordered = [cid for cid in ranked if cid in kept]
-    elif len(ranked) > _IN_CHUNK:
-        ordered = _resort(session, ordered, sort)
-    return IdList(ordered, {}, results.capped, searching=True, query=flt.search_text,
+    for rowid, cid, _score in found.rows:
+        best.setdefault(cid, rowid)
+    ordered = _kept(session, list(best), flt, sort)
+    return IdList(ordered, {}, found.capped, searching=True, query=flt.search_text,
                   best_hits={cid: best[cid] for cid in ordered})
 
 
-def _ordered_ids(session: Session, query: Select[Any]) -> list[int]:
+def _listed_ids(session: Session, flt: ClientFilter, sort: SortKey) -> list[int]:
+    client = m.Client.__table__.c  # type: ignore[attr-defined]
+    if sort.column is SortColumn.status:
+        # One run of names per status, in the order of the statuses: each run comes straight
+        # from the (status, name) index, where a rank expression would need a sort.
+        by_name = SortKey(SortColumn.display_name, sort.descending)
+        statuses = [s for s in STATUS_ORDER if flt.status is None or s in flt.status]
+        return [cid for status in (reversed(statuses) if sort.descending else statuses)
+                for cid in _listed_ids(session, replace(flt, status=frozenset({status})), by_name)]
+    if flt.status is None and sort.column is not SortColumn.display_name:
+        # Every status named: SQLite then reads the key's index (status first) for each status
+        # and merges, instead of sorting every row of the table.
+        flt = replace(flt, status=frozenset(CaseStatus))
+    query = select(client.id).where(*_conditions(flt)).order_by(*_order_by(sort))
+    return _ordered_ids(session, query)
+
+
+_WANTED = func.json_each(bindparam("wanted", type_=String)).table_valued("value")
+
+
+def _wanted(ids: Sequence[int]) -> dict[str, str]:
+    """The parameter of ``_WANTED``: ids passed as one JSON text, so that the statement is
+    the same for any number of ids (compiled and prepared once)."""
+    return {"wanted": json.dumps(list(ids))}
+
+
+def _kept(session: Session, ranked: list[int], flt: ClientFilter, sort: SortKey | None) -> list[int]:
+    """The ranked ids the filter lets through, in rank order or in the order of ``sort``."""
+    conditions = _conditions(flt)
+    if not ranked or (not conditions and sort is None):
+        return ranked
+    client = m.Client.__table__.c  # type: ignore[attr-defined]
+    query = select(client.id).where(client.id.in_(select(_WANTED.c.value)), *conditions)
+    if sort is not None:
+        return _ordered_ids(session, query.order_by(*_order_by(sort)), _wanted(ranked))
+    kept = set(session.execute(query, _wanted(ranked)).scalars())
+    return [cid for cid in ranked if cid in kept]
+
+
+def _ordered_ids(session: Session, query: Select[Any], params: Mapping[str, Any] | None = None) -> list[int]:
     """The ids of an ordered query, passed back as one JSON array.
 
     At 100k clients, fetching one driver row per id costs more than the sort itself; one
@@ -240,19 +279,7 @@ def _ordered_ids(session: Session, query: Select[Any]) -> list[int]:
     an ordered subquery in order (it never flattens an ORDER BY into an aggregate).
     """
     ordered = query.subquery()
-    return json.loads(session.execute(select(func.json_group_array(ordered.c.id))).scalar_one() or "[]")
-
-
-def _resort(session: Session, ids: list[int], sort: SortKey) -> list[int]:
-    """Sort ids gathered over several chunks again, as one list (a search never has many)."""
-    client = m.Client.__table__.c  # type: ignore[attr-defined]
-    id_set = set(ids)
-    return [cid for cid in _ordered_ids(session, select(client.id).order_by(*_order_by(sort))) if cid in id_set]
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield ids[start:start + _IN_CHUNK]
+    return json.loads(session.execute(select(func.json_group_array(ordered.c.id)), params).scalar_one() or "[]")
 
 
 # --- one page of rows --------------------------------------------------------------------
@@ -262,43 +289,26 @@ def client_rows(session: Session, ids: Iterable[int], today: date | None = None,
     today = today or date.today()
     snippets = snippets or {}
     wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
     client = m.Client.__table__.c  # type: ignore[attr-defined]
-    name = m.NameVariant.__table__.c  # type: ignore[attr-defined]
-    alert = m.Alert.__table__.c  # type: ignore[attr-defined]
-    deadline = m.Deadline.__table__.c  # type: ignore[attr-defined]
+    query = select(client.id, client.display_name, client.nationalities, client.custody_status,
+                   client.custody_facility, client.status, client.list_names, client.list_alerts,
+                   client.list_next_due, client.list_next_title).where(client.id.in_(select(_WANTED.c.value)))
     rows: dict[int, ClientRow] = {}
-    for chunk in _chunks(wanted):
-        names: dict[int, list[str]] = {}
-        for cid, text in session.execute(select(name.client_id, name.text).where(name.client_id.in_(chunk))
-                                         .order_by(name.client_id, name.id)):
-            names.setdefault(cid, []).append(text)
-        alerts: dict[int, list[tuple[str | None, AlertStatus]]] = {}
-        for cid, country, status in session.execute(
-                select(alert.client_id, alert.requesting_country, alert.status).where(alert.client_id.in_(chunk))
-                .order_by(alert.client_id, alert.id)):
-            alerts.setdefault(cid, []).append((country, status))
-        # SQLite takes the bare column (title) from the row that gave the min().
-        nearest = {cid: (due, title) for cid, due, title in session.execute(
-            select(deadline.client_id, func.min(deadline.due_date), deadline.title)
-            .where(deadline.client_id.in_(chunk), deadline.status == DeadlineStatus.open)
-            .group_by(deadline.client_id))}
-        query = select(client.id, client.display_name, client.nationalities, client.custody_status,
-                       client.custody_facility, client.status).where(client.id.in_(chunk))
-        for cid, display_name, nationalities, custody, facility, status in session.execute(query):
-            due, title = nearest.get(cid, (None, None))
-            client_alerts = alerts.get(cid, [])
-            rows[cid] = ClientRow(
-                id=cid, display_name=display_name,
-                names=_names(display_name, names.get(cid, [])),
-                nationalities=tuple(nationalities or ()),
-                custody_status=CustodyStatus(custody), custody_facility=facility,
-                requesting_countries=tuple(sorted({c for c, _ in client_alerts if c})),
-                alert_statuses=tuple(dict.fromkeys(AlertStatus(s) for _, s in client_alerts)),
-                next_deadline=due, next_deadline_title=title,
-                overdue=due is not None and due < today,
-                due_soon=due is not None and today <= due <= today + timedelta(days=DUE_SOON_DAYS),
-                status=CaseStatus(status), snippet=snippets.get(cid),
-            )
+    for (cid, display_name, nationalities, custody, facility, status, names, alerts, due,
+         title) in session.execute(query, _wanted(wanted)):
+        rows[cid] = ClientRow(
+            id=cid, display_name=display_name, names=_names(display_name, names or []),
+            nationalities=tuple(nationalities or ()),
+            custody_status=CustodyStatus(custody), custody_facility=facility,
+            requesting_countries=tuple(sorted({country for country, _ in alerts or [] if country})),
+            alert_statuses=tuple(dict.fromkeys(AlertStatus(s) for _, s in alerts or [])),
+            next_deadline=due, next_deadline_title=title,
+            overdue=due is not None and due < today,
+            due_soon=due is not None and today <= due <= today + timedelta(days=DUE_SOON_DAYS),
+            status=CaseStatus(status), snippet=snippets.get(cid),
+        )
     return {cid: rows[cid] for cid in wanted if cid in rows}
 
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from lawyer_desk.core.codes import Country, Language, PartialDate
@@ -25,6 +25,7 @@ from lawyer_desk.core.vocab import (
     CustodyStatus,
     DeadlineKind,
     DeadlineStatus,
+    ExhibitKind,
     Forum,
     NameKind,
     NoteFormat,
@@ -32,6 +33,8 @@ from lawyer_desk.core.vocab import (
     Publicity,
     Script,
     Sex,
+    TextStatus,
+    VerifiedState,
 )
 
 
@@ -83,12 +86,22 @@ class ClientBase(SQLModel):
 
 
 class Client(ClientBase, table=True):
-    # The client list sorts by name in SQL: ix_client_list_name (display_name COLLATE NOCASE,
-    # status) is created by the migration (an expression index; Alembic cannot compare it).
+    # The client list sorts in SQL through indexes the migrations create by hand (ix_client_list_*,
+    # with COLLATE NOCASE or an expression: Alembic cannot compare them; see migrate.py).
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, unique=True, index=True)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+    # What the client list sorts by and shows, worked out by triggers from the names, alerts
+    # and deadlines (migration 0003, ``list_columns``). Never set by the program; kept out of
+    # the interchange format, like ``uid``.
+    list_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    list_alerts: list[list[str | None]] = Field(default_factory=list,
+                                                sa_column=Column(JSON, nullable=False, server_default="[]"))
+    list_nationality: str | None = None
+    list_requesting: str | None = None
+    list_next_due: date | None = None
+    list_next_title: str | None = None
 
     names: list["NameVariant"] = Relationship(back_populates="client", sa_relationship_kwargs=_CHILD)
     alerts: list["Alert"] = Relationship(back_populates="client", sa_relationship_kwargs=_CHILD)
@@ -97,6 +110,7 @@ class Client(ClientBase, table=True):
     notes: list["Note"] = Relationship(back_populates="client", sa_relationship_kwargs=_CHILD)
     events: list["Event"] = Relationship(back_populates="client", sa_relationship_kwargs=_CHILD)
     contacts: list["Contact"] = Relationship(back_populates="client", sa_relationship_kwargs=_CHILD)
+    exhibits: list["Exhibit"] = Relationship(back_populates="client", sa_relationship_kwargs=_CHILD)
 
 
 class NameVariantBase(SQLModel):
@@ -298,6 +312,48 @@ class Contact(ContactBase, table=True):
     client: Client = Relationship(back_populates="contacts")
 
 
+# --- Exhibits (evidence; the files are in the vault, see vault.py) --------------------------
+class ExhibitBase(SQLModel):
+    """What the lawyer records about a piece of evidence, and the facts of its file."""
+
+    number: str = Field(min_length=1, max_length=40,
+                        description="Exhibit number, unique in the case, e.g. '12' or 'A-3'")
+    title: str = Field(min_length=1, max_length=500)
+    kind: ExhibitKind = ExhibitKind.other
+    date: PartialDate | None = None
+    source: str | None = None
+    language: Language | None = None
+    confidential: bool = Field(default=False, description="Never disclose to the requesting state")
+    notes: str | None = None
+    filename: str = Field(min_length=1, max_length=255, description="The file's name when it was added")
+    media_type: str = "application/octet-stream"
+    size: int = Field(ge=0)
+    sha256: str = Field(regex=r"^[0-9a-f]{64}$", description="SHA-256 of the original file, hex")
+
+
+class Exhibit(ExhibitBase, table=True):
+    __table_args__ = (UniqueConstraint("client_id", "number", name="uq_exhibit_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = _parent("client")
+    translation_of_id: int | None = _optional_link("exhibit")
+    # Facts of this desk, not of the case: kept out of the interchange format.
+    object_name: str = Field(unique=True, index=True, description="The vault object holding the file")
+    added_at: datetime = Field(default_factory=utc_now)
+    text_status: TextStatus = TextStatus.not_extracted
+    verified_at: datetime | None = None
+    verified_state: VerifiedState | None = None
+    client: Client = Relationship(back_populates="exhibits")
+
+
+class ExhibitText(SQLModel, table=True):
+    """The text taken out of an exhibit's file for search (kept apart: it can be megabytes)."""
+
+    __tablename__ = "exhibit_text"
+    exhibit_id: int = Field(sa_column=Column(Integer, ForeignKey("exhibit.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    text: str
+
+
 # --- Audit -------------------------------------------------------------------------------
 class AuditEntry(SQLModel, table=True):
     """One link of the HMAC chain; see ``audit.py``. Never updated or deleted."""
@@ -316,5 +372,5 @@ class AuditEntry(SQLModel, table=True):
 
 CASE_TABLES: tuple[type[SQLModel], ...] = (
     Client, NameVariant, Alert, ArrestWarrant, AlertStatusChange, AlertNotification,
-    Proceeding, Deadline, Note, Event, Contact,
+    Proceeding, Deadline, Note, Event, Contact, Exhibit,
 )

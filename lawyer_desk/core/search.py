@@ -8,6 +8,7 @@ query in any script or spelling finds the client. The rowid encodes the source r
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,10 +19,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from lawyer_desk.core import list_columns
 from lawyer_desk.core.search_fold import fold
 
 # Tables whose rows the index follows; each has insert, update and delete triggers.
-INDEXED_TABLES = ("client", "name_variant", "alert", "arrest_warrant", "note", "event")
+INDEXED_TABLES = ("client", "name_variant", "alert", "arrest_warrant", "note", "event", "exhibit", "exhibit_text")
 # The same expressions as the triggers of the first migration, over a table alias "r",
 # for indexing many rows in one statement: (table, code, text, client id, kind word, key).
 SOURCES = [
@@ -32,8 +34,15 @@ SOURCES = [
      "(SELECT client_id FROM alert WHERE alert.id = r.alert_id)", "kother", "r.alert_id"),
     ("note", 4, "concat_ws(' ', r.title, r.body)", "r.client_id", "kother", "r.client_id"),
     ("event", 5, "concat_ws(' ', r.title, r.description, r.place)", "r.client_id", "kother", "r.client_id"),
+    # Exhibits (migration 0004): the text taken out of the file goes in the folded column, not in
+    # "text": FTS5's snippet() costs the square of a row's matches in its column, minutes for a
+    # long document (exhibits.passage shows where the words are instead). A 7th item: folded.
+    ("exhibit", 7, "concat_ws(' ', r.title, r.filename, r.notes)", "r.client_id", "kother", "r.client_id",
+     "concat_ws(' ', ld_fold(concat_ws(' ', r.title, r.filename, r.notes)), "
+     "(SELECT t.text FROM exhibit_text AS t WHERE t.exhibit_id = r.id), "
+     "ld_fold((SELECT t.text FROM exhibit_text AS t WHERE t.exhibit_id = r.id)))"),
 ]
-KINDS = {1: "name", 2: "charge", 3: "alert", 4: "note", 5: "event", 6: "client"}
+KINDS = {1: "name", 2: "charge", 3: "alert", 4: "note", 5: "event", 6: "client", 7: "exhibit"}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 12
 
@@ -55,8 +64,10 @@ class Hit:
 
 
 def missing_triggers(session_or_conn: Session | object) -> list[str]:
-    """Search triggers that should exist and do not (a batch migration drops them silently)."""
+    """Search (and client list) triggers that should exist and do not (a batch migration drops
+    them silently)."""
     expected = {f"{table}_search_{what}" for table in INDEXED_TABLES for what in ("insert", "update", "delete")}
+    expected.update(list_columns.TRIGGERS)  # the client list's columns are kept the same way
     present = {row[0] for row in session_or_conn.execute(  # type: ignore[attr-defined]
         text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
     return sorted(expected - present)
@@ -85,58 +96,90 @@ class Results:
     capped: bool  # more than RANK_CAP rows matched: names first, then the newest, unranked
 
 
+@dataclass(frozen=True)
+class Found:
+    """Index rows a query matched, best first: (rowid, client id, score)."""
+
+    rows: list[tuple[int, int, float]]
+    capped: bool
+
+
 # bm25 reads every matching row and every term a prefix expands to: ranking 300 hits of a
 # two-word prefix query took 100+ ms at 100k clients, 50 hits about 15 ms. Past this many
 # matches the query is too broad to rank quickly; names come first, then the newest rows,
 # and the person is better served by typing one more letter.
 RANK_CAP = 100
 _SNIPPET = "snippet(search_index, 0, '[', ']', '…', 10)"
-_RANKED = (
-    "SELECT h.client_id, c.display_name, h.rowid, h.snip, h.rank FROM ("
-    "SELECT rowid, client_id, {snippet} AS snip, rank FROM search_index "
-    "WHERE search_index MATCH :q AND rank MATCH 'bm25(2.0, 1.0, 0.0)' ORDER BY rank LIMIT :limit"
-    ") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rank"
-)
-_NEWEST = (
-    "SELECT h.client_id, c.display_name, h.rowid, h.snip, 0.0 FROM ("
-    "SELECT rowid, client_id, {snippet} AS snip FROM search_index "
-    "WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"
-    ") AS h JOIN client AS c ON c.id = h.client_id ORDER BY h.rowid DESC"
-)
+_NAME_CODES = tuple(code for code, kind in KINDS.items() if kind in ("name", "client"))
+# The newest matches, in the order FTS5 keeps them: one pass that stops early, which also
+# tells whether the query is narrow enough to rank.
+_NEWEST = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :q "
+           "ORDER BY rowid DESC LIMIT :limit")
+# The newest names (filtered on the rowid's kind code: a "kind" column filter in the MATCH
+# made FTS5 walk the doclist of every name in the store).
+_NEWEST_NAMES = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :q "
+                 f"AND rowid % 16 IN ({', '.join(map(str, _NAME_CODES))}) ORDER BY rowid DESC LIMIT :limit")
+# At most RANK_CAP matches, all between :lo and :hi (the rowids the first pass found).
+_RANKED = ("SELECT rowid, client_id, bm25(search_index, 2.0, 1.0, 0.0) AS score{snippet} FROM search_index "
+           "WHERE search_index MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY score, rowid DESC LIMIT :limit")
+# Snippets of given rows: the rowid range is handed to FTS5, the list is checked by SQLite
+# ("+rowid": with "rowid IN (…)" FTS5 would run the whole query once per rowid).
+_SNIPPETS = (f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "
+             "AND rowid BETWEEN :lo AND :hi AND +rowid IN (SELECT value FROM json_each(:rowids))")
 
 
-def _hits(rows: list[Any]) -> list[Hit]:
-    return [Hit(r[0], r[1], KINDS.get(r[2] % 16, "?"), r[2] // 16, " ".join(r[3].split()), -r[4]) for r in rows]
+def find(session: Session, query: str, limit: int = 50, *, expression: str | None = None,
+         snippets: bool = False) -> Found:
+    """The index rows matching ``query``, best first, at most ``limit``: ranked by bm25 when
+    at most RANK_CAP rows match, else names first, then the other rows, newest first. With
+    ``snippets`` the ranked rows carry theirs in a fourth item (see ``search_results``)."""
+    expression = expression or match_expression(query)
+    if expression is None:
+        return Found([], False)
+    newest = session.execute(text(_NEWEST), {"q": expression, "limit": max(limit, RANK_CAP) + 1}).all()
+    if len(newest) <= RANK_CAP:
+        if not newest:
+            return Found([], False)
+        ranked = session.execute(text(_RANKED.format(snippet=f", {_SNIPPET}" if snippets else "")),
+                                 {"q": expression, "lo": newest[-1][0], "hi": newest[0][0], "limit": limit})
+        return Found([(row[0], row[1], -row[2], *row[3:]) for row in ranked], False)  # type: ignore[misc]
+    names = [row for row in newest if row[0] % 16 in _NAME_CODES]
+    others = [row for row in newest if row[0] % 16 not in _NAME_CODES]
+    if len(names) < limit and len(newest) > max(limit, RANK_CAP):
+        # More names may match than the first pass saw; the other rows it saw are always
+        # enough to fill up to ``limit`` (they are the newest of their kind).
+        names = session.execute(text(_NEWEST_NAMES), {"q": expression, "limit": limit}).all()
+    return Found([(row[0], row[1], 0.0) for row in [*names, *others][:limit]], True)
 
 
 def search_results(session: Session, query: str, limit: int = 50, *, snippets: bool = True) -> Results:
     """Hits, best first. Without ``snippets`` the hits carry none (``snippets_for`` makes them
-    later for the few on screen: building one costs as much as ranking several rows)."""
+    later for the few on screen)."""
     expression = match_expression(query)
     if expression is None:
         return Results([], False)
-    ranked_sql = _RANKED.format(snippet=_SNIPPET if snippets else "''")
-    newest_sql = _NEWEST.format(snippet=_SNIPPET if snippets else "''")
-    params = {"q": expression, "limit": limit}
-    broad = session.execute(text(
-        "SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :cap"),
-        {"q": expression, "cap": RANK_CAP - 1}).first()
-    if broad is None:
-        return Results(_hits(session.execute(text(ranked_sql), params).all()), False)
-    names = _hits(session.execute(text(newest_sql), {**params, "q": f"({expression}) AND kind:kname"}).all())
-    rest = _hits(session.execute(text(newest_sql), {"q": f"({expression}) AND kind:kother",
-                                                 "limit": limit - len(names)}).all()) if len(names) < limit else []
-    return Results(names + rest, True)
+    found = find(session, query, limit, expression=expression, snippets=snippets)
+    client_ids = list(dict.fromkeys(row[1] for row in found.rows))
+    names = dict(session.execute(text("SELECT id, display_name FROM client WHERE id IN "
+                                      "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(client_ids)}).all())
+    if snippets and found.capped:
+        made = snippets_for(session, query, [row[0] for row in found.rows], expression=expression)
+    elif snippets:
+        made = {row[0]: " ".join(row[3].split()) for row in found.rows}  # type: ignore[misc]
+    else:
+        made = {}
+    return Results([Hit(cid, names[cid], KINDS.get(rowid % 16, "?"), rowid // 16, made.get(rowid, ""), score)
+                    for rowid, cid, score, *_ in found.rows if cid in names], found.capped)
 
 
-def snippets_for(session: Session, query: str, rowids: list[int]) -> dict[int, str]:
+def snippets_for(session: Session, query: str, rowids: list[int], *, expression: str | None = None
+                 ) -> dict[int, str]:
     """The snippet of each of these index rows for ``query`` (rows that no longer match are left out)."""
-    expression = match_expression(query)
+    expression = expression or match_expression(query)
     if expression is None or not rowids:
         return {}
-    rows = session.execute(text(
-        f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant SQL)
-        f"AND rowid IN ({', '.join(str(int(r)) for r in rowids)})"), {"q": expression}).all()
+    rows = session.execute(text(_SNIPPETS), {"q": expression, "lo": min(rowids), "hi": max(rowids),
+                                            "rowids": json.dumps(rowids)}).all()
     return {row[0]: " ".join(row[1].split()) for row in rows}
 
 
@@ -163,13 +206,14 @@ def bulk_indexing(session: Session) -> Iterator[None]:
 
 def index_clients(session: Session, client_ids: range, alert_ids: range) -> None:
     """Index every row of these clients (and alerts) in one statement per table."""
-    for table, code, body, client, kind, key in SOURCES:
+    for table, code, body, client, kind, key, *folded in SOURCES:
         ids = alert_ids if table == "arrest_warrant" else client_ids
         if not ids:
             continue
         session.execute(text(
             f"INSERT INTO search_index(rowid, text, folded, kind, client_id) "  # noqa: S608 (constant SQL)
-            f"SELECT r.id * 16 + {code}, {body}, ld_fold({body}), '{kind}', {client} FROM {table} AS r "
+            f"SELECT r.id * 16 + {code}, {body}, {folded[0] if folded else f'ld_fold({body})'}, '{kind}', {client} "
+            f"FROM {table} AS r "
             f"WHERE {key} BETWEEN :lo AND :hi"), {"lo": ids.start, "hi": ids.stop - 1})
 
 

@@ -155,3 +155,35 @@ class ContactRole(StrEnum):
     authority = "authority"
     expert = "expert"
     other = "other"
+
+
+class ExhibitKind(StrEnum):
+    warrant = "warrant"
+    notice = "notice"
+    ccf_decision = "ccf_decision"
+    court_decision = "court_decision"
+    asylum_decision = "asylum_decision"
+    country_report = "country_report"
+    expert_report = "expert_report"
+    medical_report = "medical_report"
+    media = "media"
+    correspondence = "correspondence"
+    identity = "identity"
+    photo = "photo"
+    other = "other"
+
+
+class TextStatus(StrEnum):
+    """Whether an exhibit's text could be taken out for search."""
+
+    text = "text"  # extracted and indexed
+    no_text = "no_text"  # a document without a text layer (a scanned PDF)
+    not_extracted = "not_extracted"  # not tried yet (or stopped)
+    unsupported = "unsupported"  # a kind of file whose text is not read (images, audio…)
+    unreadable = "unreadable"  # the file is damaged or not what its name says; stored as it is
+
+
+class VerifiedState(StrEnum):
+    intact = "intact"
+    altered = "altered"
+    missing = "missing"

@@ -1,4 +1,8 @@
-"""The main window: the client list on the left, the selected case on the right.
+"""The main window: the deadline dashboard, and the cases (client list left, selected case right).
+
+The window opens on the deadline dashboard (Ctrl+Shift+D); Ctrl+Shift+C, or choosing a case,
+switches to the cases. Reminders due at unlock, or later while the window is open, appear in
+a banner at the top (and as a tray message where the system has a tray).
 
 The window owns the open store for its lifetime, one undo stack for every edit, and the
 ``CaseEvents`` hub through which the views learn of changes. Actions follow the platform's
@@ -7,11 +11,22 @@ standard shortcuts (Ctrl+N, Ctrl+O, Ctrl+S, Ctrl+Z, Ctrl+F…).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -19,6 +34,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,10 +43,12 @@ from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.interchange import case_json
 from lawyer_desk.core.interchange.files import FileOutcome, import_files
+from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.store.fileio import write_atomic
 from lawyer_desk.core.vocab import CaseStatus
-from lawyer_desk.ui import alerts, settings
+from lawyer_desk.ui import alerts, reminders, settings
+from lawyer_desk.ui.calendar_export import CalendarExportDialog, export_calendar_file
 from lawyer_desk.ui.case_view.alerts_tab import AlertsTab
 from lawyer_desk.ui.case_view.chronology import ChronologyTab
 from lawyer_desk.ui.case_view.contacts import ContactsTab
@@ -42,6 +60,7 @@ from lawyer_desk.ui.case_view.overview import OverviewTab
 from lawyer_desk.ui.case_view.proceedings import ProceedingsTab
 from lawyer_desk.ui.case_view.specs import client_specs
 from lawyer_desk.ui.client_list_view import ClientListPanel
+from lawyer_desk.ui.dashboard import DeadlineDashboard
 from lawyer_desk.ui.forms import RecordDialog
 from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.tasks import Progress, ProgressDialog
@@ -56,9 +75,11 @@ class MainWindow(QMainWindow):
     """Owns the open store for its lifetime; closing the window does not close the store
     (``app.shut_down`` does, after background work has stopped)."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
+                 clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.clock = clock or reminders.now  # reminders and the dashboard's "today"; tests pass a fixed one
         self.events = CaseEvents(self)
         self.undo = QUndoStack(self)
         self.client_id: int | None = None
@@ -94,7 +115,21 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.dashboard = DeadlineDashboard(store, self.events, self.undo, self,
+                                           today=lambda: self.clock().date(), clock=self.clock)
+        self.dashboard.caseRequested.connect(self.open_deadline)
+        self.modes = QStackedWidget(self)
+        self.modes.addWidget(self.dashboard)
+        self.modes.addWidget(self.splitter)
+        self.reminder_banner = reminders.ReminderBanner(self)
+        self.reminder_banner.deadlinesRequested.connect(self.show_dashboard)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.reminder_banner)
+        column.addWidget(self.modes, 1)
+        self.setCentralWidget(central)
         self._build_actions()
         self.events.changed.connect(self._on_changed)
         self.undo.cleanChanged.connect(lambda _clean: self._update_actions())
@@ -102,6 +137,9 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._restore_layout()
         self._update_actions()
+        self.show_dashboard()  # the landing page after unlock
+        self.reminders = reminders.ReminderService(store, self.events, self.reminder_banner, self, clock=self.clock)
+        self.reminders.check()  # what fell due while the program was closed, too
 
     # -- actions ------------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
@@ -123,6 +161,8 @@ class MainWindow(QMainWindow):
                                           self.import_dialog, file_menu, "file-input")
         self.export_action = self._action(self.tr("&Export Case…"), "Ctrl+E", self.export_case, file_menu,
                                           "file-output")
+        self.calendar_action = self._action(self.tr("Export &Calendar (.ics)…"), None, self.export_calendar,
+                                            file_menu, "calendar-arrow-down")
         file_menu.addSeparator()
         self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_current, file_menu,
                                         "save")
@@ -145,6 +185,17 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.client_list.find_action)
 
+        view_menu = bar.addMenu(self.tr("&View"))
+        self.dashboard_action = self._action(self.tr("&Deadlines"), "Ctrl+Shift+D", self.show_dashboard, view_menu,
+                                             "layout-dashboard")
+        self.dashboard_action.setToolTip(self.tr("The deadlines of all cases, most pressing first (Ctrl+Shift+D)"))
+        self.cases_action = self._action(self.tr("&Cases"), "Ctrl+Shift+C", self.show_cases, view_menu, "briefcase")
+        self.cases_action.setToolTip(self.tr("The client list and the selected case (Ctrl+Shift+C)"))
+        modes = QActionGroup(self)
+        for action in (self.dashboard_action, self.cases_action):
+            action.setCheckable(True)
+            modes.addAction(action)
+
         case_menu = bar.addMenu(self.tr("&Case"))
         self.close_case_action = self._action(self.tr("&Close Case"), None,
                                               lambda: self.set_case_status(CaseStatus.closed), case_menu)
@@ -161,6 +212,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.dashboard_action, self.cases_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
         for action in (self.new_client_action, self.import_action, self.export_action, self.save_action,
                        self.undo_action, self.redo_action):
             toolbar.addAction(action)
@@ -193,7 +247,39 @@ class MainWindow(QMainWindow):
         for tab in self.case_tabs.values():
             tab.show_case(client_id)
         self.right.setCurrentWidget(self.tabs if client_id is not None else self.placeholder)
+        self.dashboard.set_case(client_id)
+        if client_id is not None:
+            self.show_cases()
         self._update_actions()
+
+    # -- the two views: deadlines and cases ---------------------------------------------------
+    def show_dashboard(self) -> None:
+        self.modes.setCurrentWidget(self.dashboard)
+        self.dashboard_action.setChecked(True)
+        self.dashboard.view.setFocus()
+
+    def show_cases(self) -> None:
+        if self.modes.currentWidget() is not self.splitter:
+            self.modes.setCurrentWidget(self.splitter)
+            # Focus on a list without a selection would select its first row, and so change the case.
+            selected = self.client_list.table.selectionModel().hasSelection()
+            (self.client_list.table if selected else self.client_list.search_box).setFocus()
+        self.cases_action.setChecked(True)
+
+    def open_deadline(self, client_id: int, deadline_id: int) -> None:
+        """Open a deadline's case at its Deadlines tab, with the deadline selected."""
+        if client_id != self.client_id:
+            if not self._editors_allow_leaving():
+                return
+            if not self.client_list.select_case(client_id):
+                return
+            if self.client_id != client_id:
+                self.show_case(client_id)
+        self.show_cases()
+        deadlines = self.case_tabs["deadlines"]
+        self.tabs.setCurrentWidget(deadlines)
+        deadlines.select_id(deadline_id)
+        deadlines.view.setFocus()
 
     def _on_changed(self, table: str, client_id: int) -> None:
         if table in LIST_TABLES:
@@ -323,6 +409,19 @@ class MainWindow(QMainWindow):
         self.events.changed.emit("audit_entry", client_id)
         self.statusBar().showMessage(self.tr("Case exported to %1").replace("%1", str(target)), 10000)
         return True
+
+    def export_calendar(self) -> None:
+        label = None
+        if self.client_id is not None:
+            with self.store.session() as session:
+                client = records.get(session, m.Client, self.client_id)
+                label = case_reference(client.uid)
+        choice, ok = CalendarExportDialog.ask(self, Path.home() / "lawyer-desk-deadlines.ics", label)
+        if ok and choice is not None:
+            count = export_calendar_file(self, self.store, choice, self.client_id, self.clock())
+            if count is not None:
+                self.statusBar().showMessage(self.tr("Calendar exported: %1 events written to %2").replace(
+                    "%1", str(count)).replace("%2", str(choice.path)), 10000)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):

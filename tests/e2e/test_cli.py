@@ -359,7 +359,7 @@ def test_verify_good_store_and_anchor(cheap_store: Path) -> None:
                                ["verify", "--anchor", "0" * 64, "--data-dir", cheap_store]])
     assert_ok(found)
     report = json.loads(found.stdout)
-    assert set(report) == {"ok", "database", "audit", "anchor"}
+    assert set(report) == {"ok", "database", "audit", "anchor", "vault"}
     assert report["ok"] is True
     assert report["database"] == []
     assert set(report["audit"]) == {"entries", "head", "first_broken"}

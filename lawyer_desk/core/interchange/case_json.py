@@ -78,6 +78,15 @@ class ClientV1(m.ClientBase):
     model_config = _STRICT
 
 
+class ExhibitV1(m.ExhibitBase):
+    """An exhibit's description and the SHA-256 of its file; the file itself lies in the evidence folder."""
+
+    model_config = _STRICT
+    translation_of: str | None = Field(default=None, description="Number of the exhibit this one translates")
+    file: str = Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$",
+                      description="The file's name in the evidence folder (no folder part)")
+
+
 class CaseFileV1(m.SQLModel):
     """A whole case: the client and everything attached to them."""
 
@@ -96,9 +105,13 @@ class CaseFileV1(m.SQLModel):
     notes: list[NoteV1] = Field(default_factory=list)
     events: list[EventV1] = Field(default_factory=list)
     contacts: list[ContactV1] = Field(default_factory=list)
+    exhibits: list[ExhibitV1] = Field(default_factory=list)
+    evidence_dir: str | None = Field(
+        default=None, description="Where the exhibits' files were written, relative to this file's folder")
 
     @model_validator(mode="after")
     def _links_resolve(self) -> CaseFileV1:
+        _check_exhibits(self.exhibits)
         alert_keys = _unique_keys([a.key for a in self.alerts], "alerts")
         proceeding_keys = _unique_keys([p.key for p in self.proceedings], "proceedings")
         for i, proceeding in enumerate(self.proceedings):
@@ -110,11 +123,39 @@ class CaseFileV1(m.SQLModel):
         return self
 
 
-def _unique_keys(keys: list[str], where: str) -> set[str]:
+def _check_exhibits(exhibits: list[ExhibitV1]) -> None:
+    numbers = _unique_keys([e.number for e in exhibits], "exhibits", "number")
+    files: set[str] = set()
+    for i, exhibit in enumerate(exhibits):
+        if exhibit.translation_of is not None and (exhibit.translation_of not in numbers
+                                                   or exhibit.translation_of == exhibit.number):
+            raise ValueError(f"exhibits[{i}].translation_of: no other exhibit has the number "
+                             f"{exhibit.translation_of!r}")
+        if exhibit.file in (".", "..") or exhibit.file.casefold() in files:
+            raise ValueError(f"exhibits[{i}].file: the file name {exhibit.file!r} is not usable or is used twice")
+        files.add(exhibit.file.casefold())
+
+
+def evidence_file_name(number: str, filename: str, taken: set[str]) -> str:
+    """A safe, unique file name for an exhibit's file in the evidence folder ("3 - warrant.pdf")."""
+    def safe(text: str) -> str:  # no folder separators, nothing Windows refuses in a name
+        return "".join("_" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in text).strip(" .") or "file"
+
+    stem = f"{safe(number)} - {safe(filename)}"[:200]
+    name, n = stem, 1
+    while name.casefold() in taken:
+        n += 1
+        dot = stem.rfind(".")
+        name = f"{stem[:dot]} ({n}){stem[dot:]}" if dot > 0 else f"{stem} ({n})"
+    taken.add(name.casefold())
+    return name
+
+
+def _unique_keys(keys: list[str], where: str, field: str = "key") -> set[str]:
     seen: set[str] = set()
     for i, key in enumerate(keys):
         if key in seen:
-            raise ValueError(f"{where}[{i}].key: the key {key!r} is used twice")
+            raise ValueError(f"{where}[{i}].{field}: the {field} {key!r} is used twice")
         seen.add(key)
     return seen
 

@@ -29,7 +29,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _UNMANAGED_PREFIX = "search_index"
 
 
-_UNMANAGED_INDEXES = {"ix_client_list_name"}  # expression indexes, written by hand in the migrations
+# The client list's indexes (COLLATE NOCASE, an expression), written by hand in the migrations.
+_UNMANAGED_INDEXES = {"ix_client_list_name", "ix_client_list_status_name", "ix_client_list_due",
+                      "ix_client_list_nationality", "ix_client_list_requesting", "ix_client_list_custody"}
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

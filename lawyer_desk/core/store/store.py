@@ -18,7 +18,7 @@ from lawyer_desk.core import audit
 from lawyer_desk.core.errors import DamagedDatabase, DamagedHeader, NoStore, StoreError, StoreExists
 from lawyer_desk.core.paths import StorePaths
 from lawyer_desk.core.store import database, migrate
-from lawyer_desk.core.store.fileio import write_atomic
+from lawyer_desk.core.store.fileio import fsync_dir, write_atomic
 from lawyer_desk.core.store.keyheader import (
     KdfParams,
     KeyHeader,
@@ -53,8 +53,9 @@ def unlock(root: Path, passphrase: str) -> tuple[KeyHeader, bytes]:
 
 
 # Keys other parts of the program derive from the data key, each for one purpose only:
-# ``vault`` encrypts evidence files, ``calendar`` makes stable, non-revealing calendar UIDs.
-KEY_PURPOSES = ("vault", "calendar")
+# ``vault`` encrypts evidence files, ``calendar`` makes stable, non-revealing calendar UIDs,
+# ``backup`` seals the manifest of a backup file.
+KEY_PURPOSES = ("vault", "calendar", "backup")
 
 
 class Store:
@@ -68,6 +69,7 @@ class Store:
         self._audit_key = subkey(data_key, "audit")
         self._db_key = subkey(data_key, "database")
         self._keys = {purpose: subkey(data_key, purpose) for purpose in KEY_PURPOSES}
+        self._data_key = data_key  # only to open copies of this store (backups being checked)
         self._lock = held_lock or WriterLock(paths.lock)
         self.engine: Engine | None = None
         if write and not self._lock.held:
@@ -189,12 +191,31 @@ class Store:
         folder = self.paths.premigration
         folder.mkdir(exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        target = folder / f"case-{revision}-{stamp}.db"
-        copy = database.connect(target, self._db_key, create=True)
+        self._copy_database_to(conn.connection.dbapi_connection, folder / f"case-{revision}-{stamp}.db")
+
+    def _copy_database_to(self, source: Any, target: Path) -> None:
+        """Copy with the SQLite backup API (one consistent snapshot) into a temporary file
+        that is synced and renamed to ``target``: a crash never leaves a partial copy under
+        the final name."""
+        temp = target.with_name(f".{target.name}.tmp")
+        for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
         try:
-            conn.connection.dbapi_connection.backup(copy)
-        finally:
-            copy.close()
+            copy = database.connect(temp, self._db_key, create=True)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                copy.close()
+            with open(temp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        fsync_dir(target.parent)
 
     # -- working ------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -258,12 +279,28 @@ class Store:
                 conn.invalidate()
         return problems
 
+    def copy_database(self, target: Path) -> None:
+        """A consistent, encrypted copy of the database in ``target`` (SQLite backup API)."""
+        if self.engine is None:
+            raise StoreError("The store is closed.")
+        with self.engine.connect() as conn:
+            self._copy_database_to(conn.connection.dbapi_connection, Path(target))
+            conn.rollback()
+
+    def open_copy(self, root: Path, *, write: bool = False) -> Store:
+        """Open a copy of this store kept in another folder (a backup being checked or
+        restored) with this store's keys; the copy must hold ``case.db``."""
+        if not self._data_key:
+            raise StoreError("The store is closed.")
+        return Store(StorePaths(Path(root)), self.header, self._data_key, write=write)
+
     def key_for(self, purpose: str) -> bytes:
         """The 256-bit key for one of ``KEY_PURPOSES`` (KeyError for any other)."""
         return self._keys[purpose]
 
     def close(self) -> None:
         self._keys.clear()
+        self._data_key = b""
         if self.engine is not None:
             if self.writable:
                 with contextlib.suppress(SADatabaseError), self.engine.connect() as conn:

@@ -1,15 +1,16 @@
 """The Deadlines tab: every time limit of the case, soonest first, with its urgency in words and colour.
 
-Deadlines are entered by hand for now; the fields a rule engine fills (rule, trigger event,
-trigger date) are shown read-only when present. Urgency is judged in the deadline's own time
-zone when it has one: a filing due in Strasbourg is late by Strasbourg's clock.
+A deadline is entered by hand or computed from a rule of the forum ("Add from rule…"); the
+fields the rule engine fills (rule, trigger event, trigger date) are shown read-only, and a
+rule-based deadline moves only through "Change trigger date…", which shows the recomputed
+dates of every deadline hanging on that trigger before saving them. Urgency is judged in the
+deadline's own time zone when it has one: a filing due in Strasbourg is late by Strasbourg's clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,22 +21,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawyer_desk.core import models as m
+from lawyer_desk.core import records
+from lawyer_desk.core.deadlines.agenda import THIS_WEEK_DAYS, Urgency
+from lawyer_desk.core.deadlines.recompute import deadline_from_rule
+from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.vocab import DeadlineStatus
+from lawyer_desk.ui import alerts
 from lawyer_desk.ui.case_view.linked import CaseRecordTable, DecoratedListModel
 from lawyer_desk.ui.case_view.record_table import Column
 from lawyer_desk.ui.case_view.specs_more import deadline_specs
+from lawyer_desk.ui.deadline_commands import ApplyTriggerChange, MarkDeadlinesDone
+from lawyer_desk.ui.deadline_rule_dialog import DeadlineFromRuleDialog, TriggerChangeDialog, rule_catalogue
 from lawyer_desk.ui.labels import label
-from lawyer_desk.ui.undo import CaseEvents, EditRecord, push
+from lawyer_desk.ui.undo import CaseEvents, CreateRecord, push
 
-SOON_DAYS = 7  # "this week": due within the next seven days
-
-
-class Urgency(StrEnum):
-    overdue = "overdue"
-    today = "today"
-    this_week = "this_week"
-    later = "later"
+SOON_DAYS = THIS_WEEK_DAYS  # "this week": due within the next seven days, as on the dashboard
 
 
 # (background, text) per urgency; the text colour is set too, so a dark theme stays readable.
@@ -140,9 +141,20 @@ class DeadlinesTab(CaseRecordTable):
         self.done_button.setObjectName("mark_done")
         self.done_button.setToolTip(self.tr("Mark the selected deadline as done (can be undone)"))
         self.done_button.clicked.connect(self.mark_done)
+        self.rule_button = QPushButton(self.tr("Add from rule…"), self)
+        self.rule_button.setObjectName("add_from_rule")
+        self.rule_button.setToolTip(self.tr("Compute a deadline from a rule of the forum and a trigger date"))
+        self.rule_button.clicked.connect(self.add_from_rule)
+        self.trigger_button = QPushButton(self.tr("Change trigger date…"), self)
+        self.trigger_button.setObjectName("change_trigger")
+        self.trigger_button.setToolTip(self.tr("Move the trigger date of a computed deadline; every deadline that "
+                                               "hangs on it is recomputed, and shown to you before saving"))
+        self.trigger_button.clicked.connect(self.change_trigger)
         buttons = self.layout().itemAt(0).layout()
         assert isinstance(buttons, QHBoxLayout)
-        buttons.insertWidget(3, self.done_button)
+        buttons.insertWidget(1, self.rule_button)
+        buttons.insertWidget(4, self.done_button)
+        buttons.insertWidget(5, self.trigger_button)
         self._update_buttons()
         # Urgency is worked out when a row is painted: repainting keeps it true past midnight or a cut-off.
         self.clock = QTimer(self)
@@ -190,14 +202,54 @@ class DeadlinesTab(CaseRecordTable):
     # -- actions ------------------------------------------------------------------------
     def _update_buttons(self, *_: object) -> None:
         super()._update_buttons()
-        button = getattr(self, "done_button", None)
-        if button is not None:
-            row = self.selected()
-            button.setEnabled(row is not None and row.get("status") == DeadlineStatus.open)
+        if not hasattr(self, "trigger_button"):
+            return
+        row = self.selected()
+        self.done_button.setEnabled(row is not None and row.get("status") == DeadlineStatus.open)
+        self.rule_button.setEnabled(self.parent_id is not None)
+        self.trigger_button.setEnabled(row is not None and bool(row.get("rule_id"))
+                                       and row.get("status") == DeadlineStatus.open)
 
     def mark_done(self) -> None:
         row = self.selected()
         if row is None or row.get("status") != DeadlineStatus.open:
             return
-        push(self.undo, EditRecord(self.store, self.events, m.Deadline, row["id"], {"status": DeadlineStatus.done},
-                                   self.tr("Mark deadline done"), self.client_id, self))
+        push(self.undo, MarkDeadlinesDone(self.store, self.events, [row["id"]], self.tr("Mark deadline done"),
+                                          self.client_id, self, self.now))
+
+    def add_from_rule(self) -> None:
+        """Compute a deadline from a rule (the dialog shows how) and add it as one undoable step."""
+        if self.parent_id is None:
+            return
+        catalogue = rule_catalogue(self.store, self)
+        if catalogue is None:
+            return
+        selected = self.selected()
+        choice, ok = DeadlineFromRuleDialog.choose(self, catalogue, self.choices,
+                                                   proceeding_id=selected.get("proceeding_id") if selected else None)
+        if not ok or choice is None:
+            return
+        try:
+            deadline = deadline_from_rule(catalogue, choice.rule_id, choice.trigger, client_id=self.parent_id,
+                                          proceeding_id=choice.proceeding_id, reminder_days=choice.reminder_days)
+        except LawyerDeskError as exc:
+            alerts.error_for(self, exc)
+            return
+        command = CreateRecord(self.store, self.events, m.Deadline, records.fields_of(deadline),
+                               self.tr("Add deadline from rule"), self, client_id=self.parent_id,
+                               proceeding_id=choice.proceeding_id)
+        if push(self.undo, command) and command.record_id is not None:
+            self.select_id(command.record_id)
+
+    def change_trigger(self) -> None:
+        """A new trigger date for the selected computed deadline, applied after the lawyer saw its effect."""
+        row = self.selected()
+        if row is None or not row.get("rule_id"):
+            return
+        catalogue = rule_catalogue(self.store, self)
+        if catalogue is None:
+            return
+        plan, ok = TriggerChangeDialog.ask(self, self.store, catalogue, row["id"], row.get("trigger_date"))
+        if ok and plan:
+            push(self.undo, ApplyTriggerChange(self.store, self.events, plan, self.tr("Change trigger date"),
+                                               self.client_id, self))

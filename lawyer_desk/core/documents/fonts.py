@@ -1,0 +1,175 @@
+"""The fonts of briefs, registered once from ``resources/fonts``, and where shaping happens.
+
+ReportLab has no font fallback, so every run of text is given a font that covers its script
+(``scripts.py`` decides which). A *face* names one font per script for one weight and style:
+Noto Serif / Noto Sans for Latin, Cyrillic and Greek, Noto Naskh Arabic for Arabic script,
+Droid Sans Fallback for Han, kana and hangul.
+
+Shaping (HarfBuzz, through ReportLab) is switched on only for Arabic-script runs laid out
+right to left: shaping every paragraph made a 220-page brief eight times slower, and a
+ligature in a Latin name would come out of text extraction as a private-use character.
+ReportLab shapes a whole *word* with the font of its first fragment, which breaks a word
+such as ``(ئىدرىس)`` whose brackets are in Noto Serif; ``install_shaping`` therefore makes
+it shape each fragment with its own font, and only fragments in an Arabic-script font.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import ShapedFragWord, TTFNameBytes, TTFont, makeShapedFragWord
+from reportlab.platypus import paragraph as rl_paragraph
+
+from lawyer_desk.core.errors import InvalidInput
+from lawyer_desk.core.paths import resources_dir
+
+# Registered font name → file. Names carry a prefix so they never clash with ReportLab's own.
+SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC = "LD-Serif", "LD-Serif-Bold", "LD-Serif-Italic", "LD-Serif-BI"
+SANS, SANS_BOLD = "LD-Sans", "LD-Sans-Bold"
+NASKH, NASKH_BOLD = "LD-Naskh", "LD-Naskh-Bold"
+# The same Naskh files without shaping: Arabic-script characters laid out left to right
+# (Arabic-Indic digits inside a right-to-left run) must not be reversed by HarfBuzz.
+NASKH_PLAIN, NASKH_BOLD_PLAIN = "LD-Naskh-Plain", "LD-Naskh-Bold-Plain"
+HAN = "LD-Han"
+
+_FILES: dict[str, str] = {
+    SERIF: "NotoSerif-Regular.ttf",
+    SERIF_BOLD: "NotoSerif-Bold.ttf",
+    SERIF_ITALIC: "NotoSerif-Italic.ttf",
+    SERIF_BOLD_ITALIC: "NotoSerif-BoldItalic.ttf",
+    SANS: "NotoSans-Regular.ttf",
+    SANS_BOLD: "NotoSans-Bold.ttf",
+    NASKH: "NotoNaskhArabic-Regular.ttf",
+    NASKH_BOLD: "NotoNaskhArabic-Bold.ttf",
+    NASKH_PLAIN: "NotoNaskhArabic-Regular.ttf",
+    NASKH_BOLD_PLAIN: "NotoNaskhArabic-Bold.ttf",
+    HAN: "DroidSansFallbackFull.ttf",
+}
+# The fonts whose runs HarfBuzz shapes. (ReportLab also wants the *paragraph's* font to be
+# "shapable" before it shapes anything, so the others are registered as shapable too.)
+SHAPED = frozenset({NASKH, NASKH_BOLD})
+
+
+@dataclass(frozen=True)
+class Face:
+    """One weight and style: the font for each script family."""
+
+    latin: str
+    arabic: str
+    arabic_plain: str
+    han: str = HAN
+
+    def fonts(self) -> tuple[str, ...]:
+        """Every font of the face, in the order a character without a script of its own tries them."""
+        return (self.latin, self.arabic, self.han)
+
+
+BODY = Face(SERIF, NASKH, NASKH_PLAIN)
+BODY_BOLD = Face(SERIF_BOLD, NASKH_BOLD, NASKH_BOLD_PLAIN)
+BODY_ITALIC = Face(SERIF_ITALIC, NASKH, NASKH_PLAIN)
+BODY_BOLD_ITALIC = Face(SERIF_BOLD_ITALIC, NASKH_BOLD, NASKH_BOLD_PLAIN)
+SANS_FACE = Face(SANS, NASKH, NASKH_PLAIN)
+HEADING = Face(SANS_BOLD, NASKH_BOLD, NASKH_BOLD_PLAIN)
+
+_lock = threading.Lock()
+_registered: dict[str, TTFont] = {}
+
+
+def fonts_dir() -> Path:
+    return resources_dir() / "fonts"
+
+
+def ensure(name: str) -> TTFont:
+    """The registered font ``name``, registering it on first use (Droid Sans Fallback takes 0.3 s)."""
+    font = _registered.get(name)
+    if font is not None:
+        return font
+    with _lock:
+        if name not in _registered:
+            _registered[name] = _register(name)
+        return _registered[name]
+
+
+def _register(name: str) -> TTFont:
+    # Never ask pdfmetrics.getFont for a name it does not know: it then searches the
+    # machine for Type 1 metrics files, which took seconds.
+    if name in pdfmetrics.getRegisteredFontNames():
+        return pdfmetrics.getFont(name)  # type: ignore[no-any-return]
+    file = _FILES[name]
+    path = fonts_dir() / file
+    try:
+        font = TTFont(name, str(path), shapable=True)
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"The font {file} cannot be read from {path.parent}: {exc}. "
+                           "Reinstall lawyer_desk.") from None
+    if name in (NASKH_PLAIN, NASKH_BOLD_PLAIN):
+        # ReportLab treats two fonts with one PostScript name as one font (the shaping one):
+        # give the unshaped twin a name of its own.
+        font.face.name = TTFNameBytes(bytes(font.face.name) + b"-Unshaped")
+    pdfmetrics.registerFont(font)
+    # <font name="..."> looks the name up as a family; each font is a family of one.
+    registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    return font
+
+
+def covers(name: str, char: str) -> bool:
+    return ord(char) in ensure(name).face.charToGlyph
+
+
+def register_text_fonts() -> None:
+    """Register what every brief uses (the Han font waits until a brief holds Han text)."""
+    for name in (SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC, SANS, SANS_BOLD):
+        ensure(name)
+    install_shaping()
+
+
+# --- shaping per fragment ----------------------------------------------------------------
+_reportlab_shape = rl_paragraph.shapeFragWord
+
+
+def shapes(font: str) -> bool:
+    return font in SHAPED
+
+
+def _is_shapable(fragment: Any) -> bool:
+    return not hasattr(fragment, "cbDefn") and fragment.fontName in SHAPED
+
+
+def shape_fragments(word: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    """Shape each fragment of a word with its own font, and only fragments in a ``SHAPED`` font.
+
+    ``word`` is ReportLab's frag word: ``[width, (frag, text), ...]``. Returns it unchanged
+    when nothing needed shaping, else a shaped frag word of the same form.
+    """
+    if isinstance(word, ShapedFragWord) or not any(_is_shapable(f) for f, _ in word[1:]):
+        return word
+    pieces: list[Any] = []
+    width = 0.0
+    changed = False
+    for fragment, text in word[1:]:
+        if _is_shapable(fragment) and text:
+            alone = [pdfmetrics.stringWidth(text, fragment.fontName, fragment.fontSize), (fragment, text)]
+            shaped = _reportlab_shape(alone, *args, **kwargs)
+            changed = changed or shaped is not alone
+            pieces += shaped[1:]
+            width += shaped[0]
+        else:
+            pieces.append((fragment, text))
+            if hasattr(fragment, "cbDefn"):
+                width += getattr(fragment, "width", 0)
+            else:
+                width += pdfmetrics.stringWidth(text, fragment.fontName, fragment.fontSize)
+    if not changed:
+        return word
+    return makeShapedFragWord(word)([width, *pieces])  # type: ignore[no-any-return]
+
+
+def install_shaping() -> None:
+    """Make ReportLab's paragraphs shape per fragment (idempotent; see the module's notes)."""
+    if rl_paragraph.shapeFragWord is not shape_fragments:
+        rl_paragraph.shapeFragWord = shape_fragments

@@ -1,0 +1,265 @@
+"""The deadline dashboard: the landing page, urgency in words, colour and icon, filters, mark done, undo.
+
+Real window, real encrypted store with the demo cases (their dates are relative to today).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import icalendar
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QComboBox
+from sqlalchemy import select
+
+from lawyer_desk.core import models as m
+from lawyer_desk.core.deadlines.agenda import AgendaFilter, Urgency, agenda
+from lawyer_desk.core.store import KdfParams, Store
+from lawyer_desk.ui import tasks
+from lawyer_desk.ui.agenda_model import SORT_ROLE, AgendaModel, Column, urgency_words
+from lawyer_desk.ui.calendar_export import CalendarExportDialog
+from lawyer_desk.ui.case_view.deadlines import COLOURS
+from lawyer_desk.ui.dashboard import DeadlineDashboard
+from lawyer_desk.ui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
+from tests.ui.case_view.demo_case import import_demo
+from tests.ui.conftest import AlertRecorder, Driver
+
+VIENNA = "Chase NCB Vienna for confirmation of deletion"  # overdue by 5 days, Rustam Nazarov
+TRANSLATION = "Translation of the IND refugee decision into Polish"  # overdue by 2 days, Idris Mamut
+
+
+@pytest.fixture
+def ids(store: Store) -> list[int]:
+    return import_demo(store)
+
+
+@pytest.fixture
+def immediate() -> None:
+    tasks.set_runner(tasks.ImmediateRunner())
+
+
+def _window(qtbot, store: Store) -> MainWindow:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _column(dashboard: DeadlineDashboard, column: Column) -> list[str]:
+    model = dashboard.model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def _choose(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    assert index > 0, f"{value!r} is not offered"
+    combo.setCurrentIndex(index)
+
+
+def _status(store: Store, title: str) -> m.Deadline:
+    with store.session() as session:
+        return session.execute(select(m.Deadline).where(m.Deadline.title == title)).scalar_one()
+
+
+def test_the_model_marks_urgency_in_words_colour_and_icon_without_a_view(qapp, store: Store, ids) -> None:
+    with store.session() as session:
+        items = agenda(session, date.today(), AgendaFilter(include_done=True))
+    model = AgendaModel()
+    model.set_items(items)
+    assert model.rowCount() == len(items) == 9
+    first = model.index(0, Column.URGENCY)
+    assert first.data() == "Overdue by 5 days"
+    assert first.data(Qt.ItemDataRole.BackgroundRole) == COLOURS[Urgency.overdue][0]
+    assert first.data(Qt.ItemDataRole.ForegroundRole) == COLOURS[Urgency.overdue][1]
+    assert not first.data(Qt.ItemDataRole.DecorationRole).isNull()
+    assert first.data(Qt.ItemDataRole.FontRole).bold()
+    urgencies = [model.item(row).urgency for row in range(model.rowCount())]
+    ranks = [list(Urgency).index(level) for level in urgencies]
+    assert ranks == sorted(ranks)  # overdue, today, this week, later: grouped in that order
+    later = next(row for row, level in enumerate(urgencies) if level is Urgency.later)
+    assert model.index(later, Column.URGENCY).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(later, Column.URGENCY).data().startswith("In ")
+    assert model.index(0, Column.DAYS_LEFT).data() == "-5"
+    assert model.index(0, Column.CASE).data().startswith("LD-")
+    # The header sorts in memory, by the raw value (the sort role), not by the text.
+    model.sort(Column.CLIENT, Qt.SortOrder.AscendingOrder)
+    clients = [model.index(row, Column.CLIENT).data() for row in range(model.rowCount())]
+    assert clients == sorted(clients, key=str.casefold)
+    model.sort(Column.DAYS_LEFT, Qt.SortOrder.DescendingOrder)
+    days = [int(model.index(row, Column.DAYS_LEFT).data()) for row in range(model.rowCount())]
+    assert days == sorted(days, reverse=True)
+    assert model.index(0, Column.DAYS_LEFT).data(SORT_ROLE)[0] == items[-1].due_date
+    assert model.index(0, 0).parent() == QModelIndex() and model.rowCount(model.index(0, 0)) == 0
+
+
+def test_the_window_opens_on_the_dashboard_and_switches_with_shortcuts(qtbot, store: Store, ids) -> None:
+    window = _window(qtbot, store)
+    assert window.modes.currentWidget() is window.dashboard
+    dashboard = window.dashboard
+    assert _column(dashboard, Column.DEADLINE)[:2] == [VIENNA, TRANSLATION]
+    assert "2 overdue" in dashboard.summary.accessibleName()
+    assert "Overdue by 2 days" in _column(dashboard, Column.URGENCY)
+    assert window.dashboard_action.shortcut().toString() == "Ctrl+Shift+D"
+    window.cases_action.trigger()
+    assert window.modes.currentWidget() is window.splitter
+    window.dashboard_action.trigger()
+    assert window.modes.currentWidget() is window.dashboard and window.dashboard_action.isChecked()
+    # The cut-off is shown in the forum's zone and, when it reads differently, in the lawyer's own.
+    row = _column(dashboard, Column.DEADLINE).index("Written observations to the Regional Court")
+    cutoff = dashboard.model.index(row, Column.CUTOFF).data()
+    assert cutoff.startswith("15:00")
+    assert "Europe/Warsaw" in cutoff or cutoff == "15:00"
+
+
+def test_filters_narrow_the_dashboard(qtbot, store: Store, ids) -> None:
+    window = _window(qtbot, store)
+    dashboard = window.dashboard
+    everything = dashboard.model.rowCount()
+    _choose(dashboard.lawyer_filter, "A. Kowalska")
+    assert set(_column(dashboard, Column.LAWYER)) == {"A. Kowalska"}
+    assert 0 < dashboard.model.rowCount() < everything
+    dashboard.lawyer_filter.setCurrentIndex(0)
+    _choose(dashboard.forum_filter, "ccf")
+    assert set(_column(dashboard, Column.FORUM)) == {"CCF"}
+    dashboard.forum_filter.setCurrentIndex(0)
+    _choose(dashboard.country_filter, "RS")
+    assert set(_column(dashboard, Column.CLIENT)) == {"Aleksei Vetrov"}
+    dashboard.country_filter.setCurrentIndex(0)
+    assert dashboard.model.rowCount() == everything
+
+    assert not dashboard.case_only.isEnabled()
+    window.show_case(ids[0])  # Idris Mamut's case chosen in the case list
+    window.show_dashboard()
+    dashboard.case_only.setChecked(True)
+    assert set(_column(dashboard, Column.CLIENT)) == {"Idris Mamut"}
+    dashboard.case_only.setChecked(False)
+    assert dashboard.model.rowCount() == everything
+
+
+def test_mark_done_is_one_action_undoable_and_persists(qtbot, store_dir: Path) -> None:
+    store = Store.create(store_dir, PASSPHRASE, KdfParams.cheap())
+    import_demo(store)
+    window = _window(qtbot, store)
+    dashboard = window.dashboard
+    assert not dashboard.done_button.isEnabled()
+    dashboard.select_deadline(_status(store, VIENNA).id)
+    assert dashboard.done_button.isEnabled()
+    assert dashboard.done_action.shortcut().toString() == "Ctrl+Return"
+    qtbot.mouseClick(dashboard.done_button, Qt.MouseButton.LeftButton)
+    done = _status(store, VIENNA)
+    assert done.status == "done" and done.done_at is not None
+    assert VIENNA not in _column(dashboard, Column.DEADLINE)
+    assert window.undo.undoText() == "Mark deadline done"
+    window.undo_action.trigger()
+    assert _status(store, VIENNA).status == "open" and _status(store, VIENNA).done_at is None
+    assert _column(dashboard, Column.DEADLINE)[0] == VIENNA
+
+    dashboard.show_done.setChecked(True)
+    dashboard.select_deadline(_status(store, TRANSLATION).id)
+    window.activateWindow()
+    dashboard.view.setFocus()
+    dashboard.done_action.trigger()  # what Ctrl+Enter does
+    row = _column(dashboard, Column.DEADLINE).index(TRANSLATION)
+    assert dashboard.model.index(row, Column.URGENCY).data() == "Done"  # still listed, with "Done" in words
+    assert row == dashboard.model.rowCount() - 1  # done ones go last
+    window.close()
+    store.close()
+
+    reopened = Store.open(store_dir, PASSPHRASE)
+    try:
+        again = _window(qtbot, reopened)
+        assert TRANSLATION not in _column(again.dashboard, Column.DEADLINE)
+        assert VIENNA in _column(again.dashboard, Column.DEADLINE)
+        again.close()
+    finally:
+        reopened.close()
+
+
+def test_double_click_opens_the_case_at_its_deadlines_tab(qtbot, store: Store, ids) -> None:
+    window = _window(qtbot, store)
+    dashboard = window.dashboard
+    deadline_id = _status(store, TRANSLATION).id
+    row = _column(dashboard, Column.DEADLINE).index(TRANSLATION)
+    rect = dashboard.view.visualRect(dashboard.model.index(row, Column.DEADLINE))
+    qtbot.mouseClick(dashboard.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(dashboard.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.modes.currentWidget() is window.splitter
+    assert window.client_id == ids[0]
+    deadlines = window.case_tabs["deadlines"]
+    assert window.tabs.currentWidget() is deadlines
+    assert deadlines.selected()["id"] == deadline_id
+
+
+def test_the_dashboard_follows_changes_made_in_the_case(qtbot, store: Store, ids) -> None:
+    window = _window(qtbot, store)
+    window.show_case(ids[0])
+    deadlines = window.case_tabs["deadlines"]
+    deadlines.select_id(_status(store, TRANSLATION).id)
+    deadlines.mark_done()
+    window.dashboard_action.trigger()
+    assert TRANSLATION not in _column(window.dashboard, Column.DEADLINE)
+    window.undo_action.trigger()
+    assert TRANSLATION in _column(window.dashboard, Column.DEADLINE)
+
+
+def test_urgency_words_do_not_depend_on_colour(qapp, store: Store, ids) -> None:
+    with store.session() as session:
+        items = agenda(session, date.today())
+    words = {item.urgency: urgency_words(item) for item in items}
+    assert words[Urgency.overdue].startswith("Overdue by")
+    assert words[Urgency.this_week] in ("Due tomorrow",) or words[Urgency.this_week].startswith("This week")
+    assert words[Urgency.later].startswith("In ")
+
+
+def test_the_calendar_action_writes_a_file_that_parses(qtbot, store: Store, ids, tmp_path: Path,
+                                                         when_shown: Driver, recorded_alerts: AlertRecorder,
+                                                         immediate) -> None:
+    window = _window(qtbot, store)
+    target = tmp_path / "deadlines"
+
+    def fill(dialog: CalendarExportDialog) -> None:
+        assert not dialog.client_names.isChecked()  # no client name unless the lawyer asks for it
+        assert not dialog.this_case.isEnabled()  # no case chosen
+        dialog.path_edit.setText(str(target))
+        dialog.export_button.click()
+
+    when_shown(CalendarExportDialog, fill)
+    window.calendar_action.trigger()
+    written = tmp_path / "deadlines.ics"
+    calendar = icalendar.Calendar.from_ical(written.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 9
+    summaries = [str(event["SUMMARY"]) for event in events]
+    assert any(VIENNA in summary for summary in summaries)
+    assert not any("Idris" in summary or "Nazarov" in summary for summary in summaries)
+    info = [call for call in recorded_alerts.calls if call.kind == "info"]
+    assert info and "9 deadlines" in info[-1].text
+
+    window.show_case(ids[0])
+    one_case = tmp_path / "one-case.ics"
+
+    def this_case(dialog: CalendarExportDialog) -> None:
+        assert dialog.this_case.isEnabled()
+        dialog.this_case.setChecked(True)
+        dialog.client_names.setChecked(True)
+        dialog.path_edit.setText(str(one_case))
+        dialog.export_button.click()
+
+    when_shown(CalendarExportDialog, this_case)
+    window.calendar_action.trigger()
+    events = list(icalendar.Calendar.from_ical(one_case.read_bytes()).walk("VEVENT"))
+    assert len(events) == 4 and all("Idris Mamut" in str(event["SUMMARY"]) for event in events)
+
+
+def test_the_calendar_dialog_refuses_a_missing_folder(qtbot, tmp_path: Path) -> None:
+    dialog = CalendarExportDialog(tmp_path / "x.ics", None)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "no such folder" / "x.ics"))
+    dialog.accept()
+    assert dialog.result_value is None and "does not exist" in dialog.path_error.text()
+    dialog.path_edit.setText(str(tmp_path / "plain"))
+    dialog.accept()
+    assert dialog.result_value is not None and dialog.result_value.path == tmp_path / "plain.ics"
