@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from lawyer_desk import __version__, cli_deadlines, cli_evidence, cli_safety
+from lawyer_desk import __version__, cli_deadlines, cli_documents, cli_evidence, cli_safety
 from lawyer_desk.core import logs
 from lawyer_desk.core.errors import DamagedDatabase, InvalidInput, LawyerDeskError
 from lawyer_desk.core.paths import default_store_dir
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_deadlines.add_parsers(command)  # rules, deadline, deadlines, ics
     cli_evidence.add_parsers(command)  # add-exhibit, export-exhibit, exhibits
     cli_safety.add_parsers(command)  # passwd, backup, restore
+    cli_documents.add_parsers(command)  # brief, templates
     p = command("verify", "check the database, the search index, the audit chain and the evidence vault")
     p.add_argument("--anchor", metavar="HASH", help="also check that this audit head hash is in the chain")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -323,6 +324,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_deadlines.COMMANDS,
     **cli_evidence.COMMANDS,
     **cli_safety.COMMANDS,
+    **cli_documents.COMMANDS,
 }
 
 

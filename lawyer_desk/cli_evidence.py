@@ -87,7 +87,7 @@ def cmd_add_exhibit(args: argparse.Namespace) -> int:
             if r.ok:
                 note = f" ({r.note})" if r.note else ""
                 print(f"added exhibit {r.number} (id {r.exhibit_id}): {r.path.name}  {_kib(r.size or 0)}  "
-                      f"sha256 {r.sha256}  text: {r.text_status}{note}", flush=True)
+                      f"sha256 {r.sha256}  text: {str(r.text_status).replace('_', ' ')}{note}", flush=True)
             else:
                 print(f"lawyer-desk: error: {r.error}", file=sys.stderr, flush=True)
     return 0 if all(r.ok for r in results) else 1

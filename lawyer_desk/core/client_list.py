@@ -27,7 +27,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal_column,
     nulls_last,
     select,
 )
@@ -176,13 +175,6 @@ def _conditions(flt: ClientFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-# Custody by urgency, as an SQL expression written exactly as in the index ix_client_list_custody
-# of migration 0003 (SQLite uses an index on an expression only for the same expression).
-CUSTODY_RANK_SQL = ("CASE custody_status "
-                    + " ".join(f"WHEN '{status.value}' THEN {i}" for i, status in enumerate(CUSTODY_ORDER))
-                    + f" ELSE {len(CUSTODY_ORDER)} END")
-
-
 def _sort_expression(column: SortColumn) -> ColumnElement[Any]:
     client = m.Client.__table__.c  # type: ignore[attr-defined]
     match column:
@@ -191,15 +183,18 @@ def _sort_expression(column: SortColumn) -> ColumnElement[Any]:
         case SortColumn.nationality:
             return client.list_nationality  # type: ignore[no-any-return]  # the first; none is NULL (last)
         case SortColumn.custody:
-            return literal_column(CUSTODY_RANK_SQL)
+            return _rank(client.custody_status, CUSTODY_ORDER)
         case SortColumn.requesting_countries:
             return client.list_requesting  # type: ignore[no-any-return]  # the first A–Z
         case SortColumn.next_deadline:
             return client.list_next_due  # type: ignore[no-any-return]  # the nearest open one
         case SortColumn.status:
-            return case({value: i for i, value in enumerate(STATUS_ORDER)}, value=client.status,
-                        else_=len(STATUS_ORDER))
+            return _rank(client.status, STATUS_ORDER)
     raise ValueError(column)
+
+
+def _rank(column: Any, order: Sequence[str]) -> ColumnElement[int]:
+    return case({value: i for i, value in enumerate(order)}, value=column, else_=len(order))
 
 
 def _order_by(sort: SortKey) -> list[ColumnElement[Any]]:
@@ -225,8 +220,8 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
         return IdList(_listed_ids(session, flt, sort or DEFAULT_SORT))
     found = search.find(session, flt.search_text, search.RANK_CAP)
     best: dict[int, int] = {}
-    for rowid, cid, _score in found.rows:
-        best.setdefault(cid, rowid)
+    for row in found.rows:
+        best.setdefault(row.client_id, row.rowid)
     ordered = _kept(session, list(best), flt, sort)
     return IdList(ordered, {}, found.capped, searching=True, query=flt.search_text,
                   best_hits={cid: best[cid] for cid in ordered})
@@ -234,16 +229,20 @@ def client_ids(session: Session, flt: ClientFilter, sort: SortKey | None = None)
 
 def _listed_ids(session: Session, flt: ClientFilter, sort: SortKey) -> list[int]:
     client = m.Client.__table__.c  # type: ignore[attr-defined]
+    by_name = SortKey(SortColumn.display_name, sort.descending)
     if sort.column is SortColumn.status:
-        # One run of names per status, in the order of the statuses: each run comes straight
-        # from the (status, name) index, where a rank expression would need a sort.
-        by_name = SortKey(SortColumn.display_name, sort.descending)
+        # Statuses and custody sort by a rank: one run of names per value, in rank order,
+        # each straight from an index where the rank itself would need a sort of every row.
         statuses = [s for s in STATUS_ORDER if flt.status is None or s in flt.status]
-        return [cid for status in (reversed(statuses) if sort.descending else statuses)
+        return [cid for status in (statuses[::-1] if sort.descending else statuses)
                 for cid in _listed_ids(session, replace(flt, status=frozenset({status})), by_name)]
-    if flt.status is None and sort.column is not SortColumn.display_name:
-        # Every status named: SQLite then reads the key's index (status first) for each status
-        # and merges, instead of sorting every row of the table.
+    if sort.column is SortColumn.custody:
+        custodies = [c for c in CUSTODY_ORDER if flt.custody in (None, c)]
+        return [cid for custody in (custodies[::-1] if sort.descending else custodies)
+                for cid in _listed_ids(session, replace(flt, custody=custody), by_name)]
+    if flt.status is None and (sort.column is not SortColumn.display_name or flt.custody is not None):
+        # Every status named: SQLite then reads an index that starts with the status, for
+        # each status, instead of every row of the table.
         flt = replace(flt, status=frozenset(CaseStatus))
     query = select(client.id).where(*_conditions(flt)).order_by(*_order_by(sort))
     return _ordered_ids(session, query)

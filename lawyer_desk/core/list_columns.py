@@ -1,9 +1,10 @@
 """The client list's columns stored on the client row (``list_*``), kept by triggers.
 
 Migration 0003 adds them with triggers on the client, its names, alerts and deadlines. The
-insert triggers stand aside during a bulk import (``search.bulk_indexing``), which then
-calls ``refresh`` for its new clients: one statement instead of a client update per row.
-The expressions below are the migration's; a test keeps the two in step.
+insert triggers stand aside during a bulk import (``search.bulk_indexing``), and
+``search.index_clients`` then calls ``refresh`` for the new clients: one statement instead
+of a client update per row. The expressions below are the migration's; a test keeps the
+two in step.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -96,11 +96,20 @@ class Results:
     capped: bool  # more than RANK_CAP rows matched: names first, then the newest, unranked
 
 
+class Match(NamedTuple):
+    """One index row a query matched."""
+
+    rowid: int
+    client_id: int
+    score: float
+    snippet: str | None = None
+
+
 @dataclass(frozen=True)
 class Found:
-    """Index rows a query matched, best first: (rowid, client id, score)."""
+    """Index rows a query matched, best first."""
 
-    rows: list[tuple[int, int, float]]
+    rows: list[Match]
     capped: bool
 
 
@@ -117,14 +126,14 @@ _NEWEST = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :
            "ORDER BY rowid DESC LIMIT :limit")
 # The newest names (filtered on the rowid's kind code: a "kind" column filter in the MATCH
 # made FTS5 walk the doclist of every name in the store).
-_NEWEST_NAMES = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :q "
+_NEWEST_NAMES = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant)
                  f"AND rowid % 16 IN ({', '.join(map(str, _NAME_CODES))}) ORDER BY rowid DESC LIMIT :limit")
 # At most RANK_CAP matches, all between :lo and :hi (the rowids the first pass found).
 _RANKED = ("SELECT rowid, client_id, bm25(search_index, 2.0, 1.0, 0.0) AS score{snippet} FROM search_index "
            "WHERE search_index MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY score, rowid DESC LIMIT :limit")
 # Snippets of given rows: the rowid range is handed to FTS5, the list is checked by SQLite
 # ("+rowid": with "rowid IN (…)" FTS5 would run the whole query once per rowid).
-_SNIPPETS = (f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "
+_SNIPPETS = (f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant)
              "AND rowid BETWEEN :lo AND :hi AND +rowid IN (SELECT value FROM json_each(:rowids))")
 
 
@@ -132,7 +141,7 @@ def find(session: Session, query: str, limit: int = 50, *, expression: str | Non
          snippets: bool = False) -> Found:
     """The index rows matching ``query``, best first, at most ``limit``: ranked by bm25 when
     at most RANK_CAP rows match, else names first, then the other rows, newest first. With
-    ``snippets`` the ranked rows carry theirs in a fourth item (see ``search_results``)."""
+    ``snippets`` the ranked rows carry theirs (made in the same pass)."""
     expression = expression or match_expression(query)
     if expression is None:
         return Found([], False)
@@ -142,14 +151,15 @@ def find(session: Session, query: str, limit: int = 50, *, expression: str | Non
             return Found([], False)
         ranked = session.execute(text(_RANKED.format(snippet=f", {_SNIPPET}" if snippets else "")),
                                  {"q": expression, "lo": newest[-1][0], "hi": newest[0][0], "limit": limit})
-        return Found([(row[0], row[1], -row[2], *row[3:]) for row in ranked], False)  # type: ignore[misc]
+        return Found([Match(row[0], row[1], -row[2], " ".join(row[3].split()) if snippets else None)
+                      for row in ranked], False)
     names = [row for row in newest if row[0] % 16 in _NAME_CODES]
     others = [row for row in newest if row[0] % 16 not in _NAME_CODES]
     if len(names) < limit and len(newest) > max(limit, RANK_CAP):
         # More names may match than the first pass saw; the other rows it saw are always
         # enough to fill up to ``limit`` (they are the newest of their kind).
         names = session.execute(text(_NEWEST_NAMES), {"q": expression, "limit": limit}).all()
-    return Found([(row[0], row[1], 0.0) for row in [*names, *others][:limit]], True)
+    return Found([Match(row[0], row[1], 0.0) for row in [*names, *others][:limit]], True)
 
 
 def search_results(session: Session, query: str, limit: int = 50, *, snippets: bool = True) -> Results:
@@ -159,17 +169,14 @@ def search_results(session: Session, query: str, limit: int = 50, *, snippets: b
     if expression is None:
         return Results([], False)
     found = find(session, query, limit, expression=expression, snippets=snippets)
-    client_ids = list(dict.fromkeys(row[1] for row in found.rows))
+    client_ids = list(dict.fromkeys(row.client_id for row in found.rows))
     names = dict(session.execute(text("SELECT id, display_name FROM client WHERE id IN "
                                       "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(client_ids)}).all())
-    if snippets and found.capped:
-        made = snippets_for(session, query, [row[0] for row in found.rows], expression=expression)
-    elif snippets:
-        made = {row[0]: " ".join(row[3].split()) for row in found.rows}  # type: ignore[misc]
-    else:
-        made = {}
-    return Results([Hit(cid, names[cid], KINDS.get(rowid % 16, "?"), rowid // 16, made.get(rowid, ""), score)
-                    for rowid, cid, score, *_ in found.rows if cid in names], found.capped)
+    made = (snippets_for(session, query, [row.rowid for row in found.rows], expression=expression)
+            if snippets and found.capped else {})
+    return Results([Hit(row.client_id, names[row.client_id], KINDS.get(row.rowid % 16, "?"), row.rowid // 16,
+                        row.snippet or made.get(row.rowid, ""), row.score)
+                    for row in found.rows if row.client_id in names], found.capped)
 
 
 def snippets_for(session: Session, query: str, rowids: list[int], *, expression: str | None = None
@@ -195,7 +202,8 @@ def search(session: Session, query: str, limit: int = 50, *, per_case: bool = Fa
 
 @contextmanager
 def bulk_indexing(session: Session) -> Iterator[None]:
-    """Stop the insert triggers from indexing row by row (see ``index_clients``)."""
+    """Stop the insert triggers from indexing row by row (see ``index_clients``): those of the
+    search index and those of the client list's columns."""
     session.execute(text("SELECT ld_set_indexing(0)"))
     try:
         yield
@@ -205,7 +213,8 @@ def bulk_indexing(session: Session) -> Iterator[None]:
 
 
 def index_clients(session: Session, client_ids: range, alert_ids: range) -> None:
-    """Index every row of these clients (and alerts) in one statement per table."""
+    """Index every row of these clients (and alerts) in one statement per table, and work out
+    their client list columns, which the insert triggers left alone too."""
     for table, code, body, client, kind, key, *folded in SOURCES:
         ids = alert_ids if table == "arrest_warrant" else client_ids
         if not ids:
@@ -215,6 +224,7 @@ def index_clients(session: Session, client_ids: range, alert_ids: range) -> None
             f"SELECT r.id * 16 + {code}, {body}, {folded[0] if folded else f'ld_fold({body})'}, '{kind}', {client} "
             f"FROM {table} AS r "
             f"WHERE {key} BETWEEN :lo AND :hi"), {"lo": ids.start, "hi": ids.stop - 1})
+    list_columns.refresh(session, client_ids)
 
 
 def optimize(session: Session) -> None:

@@ -1,24 +1,15 @@
 """The evidence vault: files kept encrypted in chunks (AES-256-GCM) under random names.
 
 An object is one file in ``vault/``, named by 128 random bits (a name derived from the
-content would let anyone holding a document confirm that the lawyer has it)::
-
-    header   magic "LDVAULT\\0" · format version (u16) · reserved (u16) · file id (16 random
-             bytes) · chunk size (u32)                                           32 bytes
-    chunk i  AES-256-GCM ciphertext of plaintext bytes [i·size, (i+1)·size) and its 16-byte tag
-
-Every chunk but the last holds exactly ``chunk size`` bytes of plaintext; the last holds
-0…chunk size (an empty file is one empty last chunk). Each object has its own key,
-HKDF-SHA256 of the vault key salted with the file id. A chunk's nonce is its index and a
-last-chunk flag, and its associated data is the whole header plus the same index and flag, so
-a chunk that is altered, moved to another place in the file or to another file, or a file
-cut short after any chunk, fails authentication — and the report names the chunk.
+content would let anyone holding a document confirm that the lawyer has it); its format is
+described in ``vault_format``: every chunk is authenticated with its place in the file and
+in the vault, so an altered, moved or missing chunk is found and named.
 
 Writing streams: the plaintext is read, hashed (SHA-256) and encrypted in one pass into
 ``NAME.partial``, which is fsynced and renamed, and the folder fsynced; only then does the
 caller commit the database row that points at the object. A crash leaves at worst a
 ``.partial`` file or an object without a row: both are reported (``scan``), never deleted
-silently. Memory stays flat for any size: two chunk buffers, reused.
+silently. Memory stays flat for any size: a few chunk buffers, reused.
 
 Chunks are counted from 1 in every message and report ("chunk 3 of 5").
 """
@@ -28,35 +19,43 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import io
 import os
 import re
 import secrets
-import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from lawyer_desk.core.errors import InvalidInput, LawyerDeskError
 from lawyer_desk.core.store.fileio import fsync_dir
+from lawyer_desk.core.vault_format import (
+    CHUNK_SIZE,
+    FORMAT_VERSION,
+    HEADER,
+    HEADER_SIZE,
+    MAGIC,
+    MAX_CHUNK,
+    MIN_CHUNK,
+    TAG,
+    BackgroundHash,
+    ObjectDamaged,
+    ObjectReader,
+    aad,
+    fill_from,
+    nonce,
+    object_cipher,
+    object_length,
+)
 from lawyer_desk.core.vocab import VerifiedState as ObjectState
 
-MAGIC = b"LDVAULT\x00"
-FORMAT_VERSION = 1
-CHUNK_SIZE = 1 << 20  # 1 MiB
-MIN_CHUNK, MAX_CHUNK = 1 << 12, 1 << 26
-TAG = 16
-_HEADER = struct.Struct(">8sHH16sI")
-HEADER_SIZE = _HEADER.size  # 32
+__all__ = ["CHUNK_SIZE", "HEADER_SIZE", "TAG", "Cancelled", "ObjectCheck", "ObjectDamaged", "ObjectReader",
+           "ObjectState", "StoredObject", "Vault", "VaultError", "VaultListing", "object_length"]
+
 _NAME = re.compile(r"^[0-9a-f]{32}$")
 PARTIAL = ".partial"
-_KEY_INFO = b"lawyer_desk vault object key v1"
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all; 0 when unknown)
 Cancel = Callable[[], bool]  # True to stop; it may also raise its own exception to stop
@@ -70,14 +69,6 @@ class Cancelled(LawyerDeskError):
 
 class VaultError(LawyerDeskError):
     """The vault folder could not be written or read (disk full, permissions)."""
-
-
-class ObjectDamaged(LawyerDeskError):
-    """A vault object failed its check; ``chunk`` (from 1) names the chunk when one is to blame."""
-
-    def __init__(self, message: str, chunk: int | None = None) -> None:
-        super().__init__(message)
-        self.chunk = chunk
 
 
 @dataclass(frozen=True)
@@ -110,31 +101,6 @@ class VaultListing:
     objects: frozenset[str]
     partial: tuple[str, ...]
     strays: tuple[str, ...]
-
-
-def object_length(size: int, chunk_size: int = CHUNK_SIZE) -> int:
-    """The length on disk of an object holding ``size`` bytes of plaintext."""
-    chunks = max(1, -(-size // chunk_size))
-    return HEADER_SIZE + size + chunks * TAG
-
-
-def _nonce(index: int, last: bool) -> bytes:
-    return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
-
-
-def _aad(header: bytes, index: int, last: bool) -> bytes:
-    return header + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
-
-
-def _fill(read: Callable[[memoryview], int | None], view: memoryview) -> int:
-    """Read until ``view`` is full or the source ends (a pipe may return short reads)."""
-    got = 0
-    while got < len(view):
-        n = read(view[got:])
-        if not n:
-            break
-        got += n
-    return got
 
 
 def _stop_if(cancel: Cancel | None) -> None:
@@ -170,8 +136,7 @@ class Vault:
         return self.folder / name
 
     def _cipher(self, file_id: bytes) -> AESGCM:
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=file_id, info=_KEY_INFO)
-        return AESGCM(hkdf.derive(self._key))
+        return object_cipher(self._key, file_id)
 
     # -- writing --------------------------------------------------------------------------
     def write(self, source: BinaryIO, *, total: int = 0, progress: Progress | None = None,
@@ -189,18 +154,20 @@ class Vault:
             raise VaultError(f"The vault folder cannot be created: {exc.strerror}.") from None
         name = secrets.token_hex(16)
         file_id = secrets.token_bytes(16)
-        header = _HEADER.pack(MAGIC, FORMAT_VERSION, 0, file_id, chunk_size)
+        header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, file_id, chunk_size)
         cipher = self._cipher(file_id)
         partial = self.folder / (name + PARTIAL)
         try:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         except OSError as exc:
             raise VaultError(f"The vault folder cannot be written: {exc.strerror}; nothing was stored.") from None
-        digest = hashlib.sha256()
         try:
             try:
                 _write_all(fd, header)
-                size = self._encrypt_stream(source, fd, cipher, header, digest, chunk_size, total, progress, cancel)
+                with BackgroundHash() as digest:
+                    size = self._encrypt_stream(source, fd, cipher, header, digest, chunk_size, total, progress,
+                                                cancel)
+                    sha256 = digest.hexdigest()
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -217,9 +184,9 @@ class Vault:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        return StoredObject(name, size, digest.hexdigest())
+        return StoredObject(name, size, sha256)
 
-    def _encrypt_stream(self, source: BinaryIO, fd: int, cipher: AESGCM, header: bytes, digest: hashlib._Hash,
+    def _encrypt_stream(self, source: BinaryIO, fd: int, cipher: AESGCM, header: bytes, digest: BackgroundHash,
                         chunk_size: int, total: int, progress: Progress | None, cancel: Cancel | None) -> int:
         # Two plaintext buffers: a chunk is known to be the last only once the next read is empty.
         current, ahead = memoryview(bytearray(chunk_size)), memoryview(bytearray(chunk_size))
@@ -228,7 +195,7 @@ class Vault:
 
         def fill(view: memoryview) -> int:
             try:
-                return _fill(read, view)
+                return fill_from(read, view)
             except OSError as exc:
                 raise _SourceError(exc) from None
 
@@ -236,12 +203,13 @@ class Vault:
         index = done = 0
         while True:
             _stop_if(cancel)
+            plain = current[:have]
+            digest.update(plain)  # on the other thread, while this one reads ahead, encrypts and writes
             following = fill(ahead) if have == chunk_size else 0
             last = following == 0
-            plain = current[:have]
-            digest.update(plain)
-            cipher.encrypt_into(_nonce(index, last), plain, _aad(header, index, last), sealed[:have + TAG])
+            cipher.encrypt_into(nonce(index, last), plain, aad(header, index, last), sealed[:have + TAG])
             _write_all(fd, sealed[:have + TAG])
+            digest.wait()  # ``current`` is refilled next
             done += have
             if progress is not None:
                 progress(done, total)
@@ -336,26 +304,28 @@ class Vault:
             return ObjectCheck(name, ObjectState.missing, "missing: the vault object is not there")
         except OSError as exc:
             return ObjectCheck(name, ObjectState.missing, f"unreadable: {exc.strerror}")
-        digest = hashlib.sha256()
         done = 0
         try:
-            with self.open(name) as reader:
+            with self.open(name) as reader, BackgroundHash() as digest:
                 expected = object_length(size, reader.chunk_size)
                 if length != expected:
                     return _wrong_length(name, length, expected, size, reader.chunk_size)
-                buffer = memoryview(bytearray(reader.chunk_size))
+                # Two buffers in turn: one is hashed while the next chunk is decrypted into the other.
+                buffers = (memoryview(bytearray(reader.chunk_size)), memoryview(bytearray(reader.chunk_size)))
                 for index in range(reader.chunks):
                     _stop_if(cancel)
+                    buffer = buffers[index % 2]
                     n = reader.chunk_into(index, buffer)
                     digest.update(buffer[:n])
                     done += n
                     if progress is not None:
                         progress(done, size)
+                sha_found = digest.hexdigest()
         except ObjectDamaged as exc:
             return ObjectCheck(name, ObjectState.altered, str(exc), exc.chunk)
         except VaultError as exc:
             return ObjectCheck(name, ObjectState.missing, f"unreadable: {exc}")
-        if digest.hexdigest() != sha256:
+        if sha_found != sha256:
             return ObjectCheck(name, ObjectState.altered,
                                "altered: every chunk authenticates but the content differs from the recorded SHA-256")
         return ObjectCheck(name, ObjectState.intact)
@@ -426,91 +396,3 @@ def open_regular_file(path: Path) -> tuple[BinaryIO, os.stat_result]:
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot be read ({exc.strerror}).") from None
     return source, os.fstat(source.fileno())
-
-
-class ObjectReader(io.RawIOBase):
-    """Random access to the plaintext of one object, one authenticated chunk at a time.
-
-    pypdf and python-docx need to seek; this gives them the file without ever writing the
-    plaintext anywhere. One decrypted chunk is cached.
-    """
-
-    def __init__(self, raw: io.FileIO, cipher_for: Callable[[bytes], AESGCM]) -> None:
-        super().__init__()
-        self._raw = raw
-        header = raw.read(HEADER_SIZE)
-        if len(header) < HEADER_SIZE:
-            raise ObjectDamaged("altered: truncated inside the header", 1)
-        magic, version, _reserved, file_id, chunk_size = _HEADER.unpack(header)
-        if magic != MAGIC:
-            raise ObjectDamaged("altered: the header is not that of a vault object", 1)
-        if version != FORMAT_VERSION:
-            raise ObjectDamaged(f"altered or newer: unknown vault format version {version}", 1)
-        if not MIN_CHUNK <= chunk_size <= MAX_CHUNK:
-            raise ObjectDamaged("altered: the header gives an impossible chunk size", 1)
-        self._header, self.chunk_size = header, chunk_size
-        self._cipher = cipher_for(file_id)
-        body = os.fstat(raw.fileno()).st_size - HEADER_SIZE
-        self.chunks = max(1, -(-body // (chunk_size + TAG)))
-        last_stored = body - (self.chunks - 1) * (chunk_size + TAG)
-        self.size = max(0, (self.chunks - 1) * chunk_size + last_stored - TAG)
-        self._sealed = memoryview(bytearray(chunk_size + TAG))
-        self._cache = memoryview(bytearray(chunk_size))
-        self._cached: int | None = None
-        self._cached_len = 0
-        self._pos = 0
-
-    def chunk_into(self, index: int, out: memoryview) -> int:
-        """Decrypt chunk ``index`` (from 0) into ``out``; returns its plaintext length."""
-        last = index == self.chunks - 1
-        self._raw.seek(HEADER_SIZE + index * (self.chunk_size + TAG))
-        stored = _fill(self._raw.readinto, self._sealed)
-        if stored < TAG or (not last and stored < self.chunk_size + TAG):
-            raise ObjectDamaged(f"altered: chunk {index + 1} of {self.chunks} is incomplete (truncated)", index + 1)
-        n = stored - TAG
-        try:
-            self._cipher.decrypt_into(_nonce(index, last), self._sealed[:stored], _aad(self._header, index, last),
-                                      out[:n])
-        except InvalidTag:
-            raise ObjectDamaged(f"altered: chunk {index + 1} of {self.chunks} failed authentication",
-                                index + 1) from None
-        return n
-
-    def chunk(self, index: int) -> memoryview:
-        if self._cached != index:
-            self._cached = None
-            self._cached_len = self.chunk_into(index, self._cache)
-            self._cached = index
-        return self._cache[:self._cached_len]
-
-    # io.RawIOBase
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._pos = base + offset
-        return self._pos
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._pos >= self.size:
-            return 0
-        index, offset = divmod(self._pos, self.chunk_size)
-        piece = self.chunk(index)[offset:offset + len(buffer)]
-        n = len(piece)
-        memoryview(buffer).cast("B")[:n] = piece
-        self._pos += n
-        return n
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()

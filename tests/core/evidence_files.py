@@ -21,7 +21,8 @@ def text_pdf(*lines: str) -> bytes:
     page = writer.add_blank_page(595, 842)
     font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
                              NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    fonts = DictionaryObject({NameObject("/F1"): font})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
     content = DecodedStreamObject()
     content.set_data(("BT /F1 12 Tf 72 760 Td 14 TL " + " ".join(f"({_escape(line)}) '" for line in lines)
                       + " ET").encode("latin-1"))

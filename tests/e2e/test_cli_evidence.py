@@ -14,7 +14,16 @@ from lawyer_desk.core.store import Store
 from lawyer_desk.core.vault import HEADER_SIZE
 from tests.conftest import PASSPHRASE
 from tests.core.evidence_files import text_pdf
-from tests.e2e.helpers import ERROR_PREFIX, assert_error, assert_ok, case_document, counts, make_store, run_cli, run_many
+from tests.e2e.helpers import (
+    ERROR_PREFIX,
+    assert_error,
+    assert_ok,
+    case_document,
+    counts,
+    make_store,
+    run_cli,
+    run_many,
+)
 
 CANARY = "CANARYCLIEXHIBIT4471 the witness was beaten"
 FILE_CANARY = "CANARYEVIDENCENAMEQP"

@@ -160,8 +160,9 @@ def test_mark_done_is_one_action_undoable_and_persists(qtbot, store_dir: Path) -
     dashboard.show_done.setChecked(True)
     dashboard.select_deadline(_status(store, TRANSLATION).id)
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     dashboard.view.setFocus()
-    dashboard.done_action.trigger()  # what Ctrl+Enter does
+    qtbot.keyClick(dashboard.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     row = _column(dashboard, Column.DEADLINE).index(TRANSLATION)
     assert dashboard.model.index(row, Column.URGENCY).data() == "Done"  # still listed, with "Done" in words
     assert row == dashboard.model.rowCount() - 1  # done ones go last
@@ -191,6 +192,16 @@ def test_double_click_opens_the_case_at_its_deadlines_tab(qtbot, store: Store, i
     deadlines = window.case_tabs["deadlines"]
     assert window.tabs.currentWidget() is deadlines
     assert deadlines.selected()["id"] == deadline_id
+
+    window.dashboard_action.trigger()  # and with the keyboard: Enter opens the selected deadline's case
+    vienna = _status(store, VIENNA)
+    assert dashboard.select_deadline(vienna.id)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    dashboard.view.setFocus()
+    qtbot.keyClick(dashboard.view, Qt.Key.Key_Return)
+    assert window.modes.currentWidget() is window.splitter and window.client_id == vienna.client_id
+    assert deadlines.selected()["id"] == vienna.id
 
 
 def test_the_dashboard_follows_changes_made_in_the_case(qtbot, store: Store, ids) -> None:

@@ -99,6 +99,21 @@ class Styles:
         return self._variants[key]
 
 
+class Para(Paragraph):
+    """A paragraph that remembers its last wrap: platypus often wraps one twice at one width
+    (to see whether it fits, then to draw it), and breaking lines is most of the work."""
+
+    _wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+        if (self._wrapped is not None and self._wrapped[0] == availWidth and self.style is self._wrapped_style
+                and hasattr(self, "blPara")):
+            return self._wrapped[1], self._wrapped[2]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped, self._wrapped_style = (availWidth, width, height), self.style
+        return width, height
+
+
 def _face(style: ParagraphStyle) -> Face:
     return {fonts.SANS_BOLD: fonts.HEADING, fonts.SANS: fonts.SANS_FACE}.get(style.fontName, fonts.BODY)
 
@@ -108,7 +123,7 @@ def para(styles: Styles, text: str, style: ParagraphStyle, width: float, *, base
     """A paragraph of user or template text: escaped, one font per script, right-to-left runs ordered."""
     indent = style.leftIndent + style.rightIndent
     markup = scripts.markup(text, _face(style), size=style.fontSize, max_width=width - indent, base=base)
-    return Paragraph(markup.text, styles.variant(style, markup), **kwargs)
+    return Para(markup.text, styles.variant(style, markup), **kwargs)
 
 
 class Heading(Paragraph):
@@ -128,9 +143,9 @@ class Heading(Paragraph):
 # The document is laid out in one pass. The table of contents knows its entries beforehand
 # (they are the snapshot's headings), and each page number in it is a form XObject that is
 # drawn when the page is known, at the end; the footer's "of Y" waits likewise
-# (``_HeldPagesCanvas``). ReportLab's own table of contents needs two or three passes.
+# (``_held_pages_canvas``). ReportLab's own table of contents needs two or three passes.
 class BriefDocument(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, brief: snap.Brief, header: Callable[[Canvas, Any], None]) -> None:
+    def __init__(self, buffer: io.BytesIO, brief: snap.Brief) -> None:
         super().__init__(
             buffer, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM, title=f"{brief.title} – {brief.case_reference}", author=brief.author,
@@ -139,20 +154,31 @@ class BriefDocument(BaseDocTemplate):
         )
         frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
-        self.heading_pages: dict[str, int] = {}
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self.headings: list[Mark] = []
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
-            self.canv.bookmarkPage(flowable.key)
-            self.canv.addOutlineEntry(flowable.outline, flowable.key, level=flowable.level, closed=False)
-            self.heading_pages[flowable.key] = self.page
+            top = self.frame._y + flowable.height + flowable.style.spaceAfter  # noqa: SLF001 (where it was put)
+            self.headings.append(Mark(self.page, flowable.key, flowable.outline, flowable.level, top))
 
 
-def _held_pages_canvas(footer: Callable[[Canvas, int, int], None], heading_pages: dict[str, int],
-                       toc: list[TocEntry], style: ParagraphStyle) -> type[Canvas]:
+@dataclass(frozen=True)
+class Mark:
+    """Where a heading went: its bookmark and outline entry are made when its page is written."""
+
+    page: int
+    key: str
+    title: str
+    level: int
+    top: float
+
+
+def _held_pages_canvas(furniture: Furniture, headings: list[Mark], toc: list[TocEntry],
+                       style: ParagraphStyle) -> type[Canvas]:
     """A canvas that holds its pages back until the end, to print "page X of Y" on each and the
-    page numbers of the table of contents."""
+    page numbers of the table of contents. Bookmarks are made as each page is finally written:
+    a bookmark names the page being written at the time."""
 
     class HeldPagesCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -165,16 +191,26 @@ def _held_pages_canvas(footer: Callable[[Canvas, int, int], None], heading_pages
             self._startPage()
 
         def save(self) -> None:
+            pages = {mark.key: mark.page for mark in headings}
             for entry in toc:
                 self.beginForm(entry.form, lowerx=-PAGE_NUMBER_SLOT, lowery=-5, upperx=0, uppery=20)
                 self.setFont(style.fontName, style.fontSize)
                 self.setFillColor(INK)
-                self.drawRightString(0, 0, str(heading_pages.get(entry.key, "")))
+                self.drawRightString(0, 0, str(pages.get(entry.key, "")))
                 self.endForm()
+            furniture.define(self)
             total = len(self._held)
+            marks = iter(headings)
+            mark = next(marks, None)
             for state in self._held:
                 self.__dict__.update(state)
-                footer(self, self._pageNumber, total)
+                self.saveState()
+                furniture.draw(self, self._pageNumber, total)
+                self.restoreState()
+                while mark is not None and mark.page == self._pageNumber:
+                    self.bookmarkPage(mark.key, fit="XYZ", top=mark.top)
+                    self.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=False)
+                    mark = next(marks, None)
                 super().showPage()
             super().save()
 
@@ -185,59 +221,64 @@ def render(brief: snap.Brief, *, password: str | None = None, invariant: bool = 
     """The PDF of ``brief``; encrypted with AES-256 when a password is given."""
     styles = Styles()
     buffer = io.BytesIO()
-    doc = BriefDocument(buffer, brief, _header(styles, brief))
+    doc = BriefDocument(buffer, brief)
     doc.invariant = invariant
     toc: list[TocEntry] = []
     body = _body(styles, brief, toc)
     story = _cover(styles, brief) + _contents(styles, brief, toc) + body
-    doc.build(story, canvasmaker=_held_pages_canvas(_footer(styles, brief), doc.heading_pages, toc, styles.toc[0]))
+    doc.build(story, canvasmaker=_held_pages_canvas(Furniture(styles, brief), doc.headings, toc, styles.toc[0]))
     data = buffer.getvalue()
     return protect(data, password) if password else data
 
 
 # --- page furniture -----------------------------------------------------------------------------
-def _header(styles: Styles, brief: snap.Brief) -> Callable[[Canvas, Any], None]:
-    """Case reference on the left, the marking on the right, a rule under both."""
-    left = 32 * mm
-    reference = para(styles, brief.case_reference, styles.header, left)
-    marking = para(styles, brief.marking, styles.marking, TEXT_WIDTH - left)
-    base = PAGE_HEIGHT - MARGIN_TOP + 7 * mm  # the rule; the text stands on it
+class Furniture:
+    """What every page carries. The parts that are the same on every page — the case reference
+    and the marking above a rule, the date and the audit-chain head hash under one — are drawn
+    once into a form XObject that each page shows; only "page X of Y" is drawn per page."""
 
-    def draw(canvas: Canvas, _doc: Any) -> None:
-        canvas.saveState()
-        reference.wrapOn(canvas, left, 30 * mm)
-        reference.drawOn(canvas, MARGIN_LEFT, base + 2 * mm)
-        _, height = marking.wrapOn(canvas, TEXT_WIDTH - left, 30 * mm)
-        marking.drawOn(canvas, MARGIN_LEFT + left, base + 2 * mm + marking.style.leading - height)
+    FORM = "ld-page-furniture"
+
+    def __init__(self, styles: Styles, brief: snap.Brief) -> None:
+        self.styles = styles
+        self.label = brief.labels.page
+        self.left = 32 * mm
+        self.reference = para(styles, brief.case_reference, styles.header, self.left)
+        self.marking = para(styles, brief.marking, styles.marking, TEXT_WIDTH - self.left)
+        self.stamp_width, self.number_width = TEXT_WIDTH * 0.78, TEXT_WIDTH * 0.22
+        self.stamp = para(styles, f"{brief.date.isoformat()} · {brief.labels.audit}\n{brief.audit_head}",
+                          styles.small, self.stamp_width)
+        self.top_rule = PAGE_HEIGHT - MARGIN_TOP + 7 * mm  # the header's text stands on it
+        self.bottom_rule = MARGIN_BOTTOM - 8 * mm  # the footer's text hangs under it
+
+    def define(self, canvas: Canvas) -> None:
+        canvas.beginForm(self.FORM)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_LEFT, base, PAGE_WIDTH - MARGIN_RIGHT, base)
-        canvas.restoreState()
+        canvas.line(MARGIN_LEFT, self.top_rule, PAGE_WIDTH - MARGIN_RIGHT, self.top_rule)
+        canvas.line(MARGIN_LEFT, self.bottom_rule, PAGE_WIDTH - MARGIN_RIGHT, self.bottom_rule)
+        self.reference.wrapOn(canvas, self.left, 30 * mm)
+        self.reference.drawOn(canvas, MARGIN_LEFT, self.top_rule + 2 * mm)
+        _, height = self.marking.wrapOn(canvas, TEXT_WIDTH - self.left, 30 * mm)
+        self.marking.drawOn(canvas, MARGIN_LEFT + self.left, self.top_rule + 2 * mm + self.marking.style.leading - height)
+        _, height = self.stamp.wrapOn(canvas, self.stamp_width, 20 * mm)
+        self.stamp.drawOn(canvas, MARGIN_LEFT, self.bottom_rule - 1.5 * mm - height)
+        canvas.endForm()
 
-    return draw
-
-
-def _footer(styles: Styles, brief: snap.Brief) -> Callable[[Canvas, int, int], None]:
-    """Under a rule: the date and the audit-chain head hash on the left, "page X of Y" on the right."""
-    labels = brief.labels
-    left_width, right_width = TEXT_WIDTH * 0.78, TEXT_WIDTH * 0.22
-    stamp = para(styles, f"{brief.date.isoformat()} · {labels.audit}\n{brief.audit_head}", styles.small,
-                 left_width)
-    rule = MARGIN_BOTTOM - 8 * mm
-
-    def draw(canvas: Canvas, page: int, pages: int) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_LEFT, rule, PAGE_WIDTH - MARGIN_RIGHT, rule)
-        _, height = stamp.wrapOn(canvas, left_width, 20 * mm)
-        stamp.drawOn(canvas, MARGIN_LEFT, rule - 1.5 * mm - height)
-        number = para(styles, labels.page.format(page=page, pages=pages), styles.page_number, right_width)
-        _, height = number.wrapOn(canvas, right_width, 20 * mm)
-        number.drawOn(canvas, MARGIN_LEFT + left_width, rule - 1.5 * mm - height)
-        canvas.restoreState()
-
-    return draw
+    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+        canvas.doForm(self.FORM)
+        text = self.label.format(page=page, pages=pages)
+        style = self.styles.page_number
+        runs = scripts.runs(text, fonts.SANS_FACE)
+        baseline = self.bottom_rule - 1.5 * mm - style.fontSize
+        if len(runs) == 1 and not fonts.shapes(runs[0].font):  # the usual case, drawn directly: it is quick
+            canvas.setFont(runs[0].font, style.fontSize)
+            canvas.setFillColor(style.textColor)
+            canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, baseline, runs[0].text)
+            return
+        number = para(self.styles, text, style, self.number_width)
+        _, height = number.wrapOn(canvas, self.number_width, 20 * mm)
+        number.drawOn(canvas, MARGIN_LEFT + self.stamp_width, self.bottom_rule - 1.5 * mm - height)
 
 
 # --- cover and contents ---------------------------------------------------------------------------
@@ -338,12 +379,17 @@ def _block(styles: Styles, brief: snap.Brief, block: snap.Block, numbers: _Numbe
     return _exhibit_index(styles, brief, block)
 
 
+# A table sets its font before drawing its cells, Helvetica unless told: that would put an
+# unembedded standard font in the PDF although no text is drawn in it.
+_TABLE_FONT = [("FONTNAME", (0, 0), (-1, -1), fonts.SERIF), ("FONTSIZE", (0, 0), (-1, -1), 9)]
+
+
 def _fields(styles: Styles, block: snap.Fields) -> Flowable:
     widths = (TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72)
     rows = [[para(styles, label, styles.label, widths[0]), para(styles, value, styles.value, widths[1], base=None)]
             for label, value in block.rows]
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([*_TABLE_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return KeepTogether([table, Spacer(1, 4)]) if len(rows) <= 8 else table
 
@@ -364,6 +410,7 @@ def _table(styles: Styles, columns: tuple[str, ...], rows: tuple[tuple[str, ...]
     data += [[cell(i, text) for i, text in enumerate(row)] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
+        *_TABLE_FONT,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),

@@ -305,13 +305,23 @@ def _font_runs(text: str, face: Face) -> list[Run]:
 
 
 def _latin_only(font: str, text: str) -> bool:
-    cmap = _cmap(font)
-    return all(ord(c) in cmap for c in text) and not _HAN.search(text) and not _ARABIC.search(text)
+    return _covered_by(font).fullmatch(text) is not None
 
 
 @cache
-def _cmap(font: str) -> frozenset[int]:
-    return frozenset(fonts.ensure(font).face.charToGlyph)
+def _covered_by(font: str) -> re.Pattern[str]:
+    """A pattern matching text the font has every character of (except Han and Arabic, which
+    have fonts of their own), as ranges: checking a paragraph is then one C call."""
+    codes = sorted(c for c in fonts.ensure(font).face.charToGlyph
+                   if c > 0x1f and not _HAN.match(chr(c)) and not _ARABIC.match(chr(c)))
+    ranges: list[str] = []
+    start = previous = codes[0]
+    for code in [*codes[1:], -1]:
+        if code != previous + 1:
+            ranges.append(re.escape(chr(start)) + (f"-{re.escape(chr(previous))}" if previous > start else ""))
+            start = code
+        previous = code
+    return re.compile(f"[{''.join(ranges)}]*")
 
 
 def _emit(pieces: list[list[Run]], plain: str, rtl: bool) -> Markup:

@@ -71,16 +71,13 @@ _TRIGGERS = {
 
 # The list's orders, each read straight from an index for one case status (the default
 # filter): status first, then the key, then the name; the rowid that ends every index entry
-# breaks ties. Custody sorts by urgency: the expression must stay the one
-# ``lawyer_desk.core.client_list`` orders by (a test checks that the plan uses the index).
-_CUSTODY_RANK = ("CASE custody_status WHEN 'detained' THEN 0 WHEN 'house_arrest' THEN 1 WHEN 'bail' THEN 2 "
-                 "WHEN 'free' THEN 3 WHEN 'unknown' THEN 4 ELSE 5 END")
+# breaks ties. Custody (by urgency, not A–Z) is read one custody status at a time.
 _INDEXES = {
     "ix_client_list_status_name": "status, display_name COLLATE NOCASE",
     "ix_client_list_due": "status, list_next_due, display_name COLLATE NOCASE",
     "ix_client_list_nationality": "status, list_nationality, display_name COLLATE NOCASE",
     "ix_client_list_requesting": "status, list_requesting, display_name COLLATE NOCASE",
-    "ix_client_list_custody": f"status, {_CUSTODY_RANK}, display_name COLLATE NOCASE",
+    "ix_client_list_custody": "status, custody_status, display_name COLLATE NOCASE",
 }
 
 _SEARCH_INSERT = ("INSERT INTO search_index(rowid, text, folded, kind, client_id) "
