@@ -351,6 +351,12 @@ def run(argv: list[str]) -> int:
         print(f"lawyer-desk: error: {exc.strerror or exc}.", file=sys.stderr)
         return 1
     except Exception as exc:
+        from lawyer_desk.core.store.database import refused_by_disk
+
+        if refused_by_disk(getattr(exc, "orig", None) or exc):  # disk full, read-only folder: not damage
+            print(f"lawyer-desk: error: the disk refused a write ({getattr(exc, 'orig', None) or exc}): is it full, "
+                  "or the store folder read-only? Nothing was half-written.", file=sys.stderr)
+            return 1
         if type(exc).__module__.startswith(("sqlalchemy", "sqlcipher3")) and "DatabaseError" in type(exc).__name__:
             print("lawyer-desk: error: the case database is damaged (a page failed its check); "
                   "nothing was changed. Run 'lawyer-desk verify' and restore from a backup.", file=sys.stderr)

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -120,28 +120,40 @@ class Found:
 RANK_CAP = 100
 _SNIPPET = "snippet(search_index, 0, '[', ']', '…', 10)"
 _NAME_CODES = tuple(code for code, kind in KINDS.items() if kind in ("name", "client"))
+_NAMES_ENOUGH = RANK_CAP // 2
+_IS_NAME = f"rowid % 16 IN ({', '.join(map(str, _NAME_CODES))})"
+# Names are short: their snippets cost little and come with the rows that find them. Those of
+# notes and other long texts are made later, for the few rows on screen (``snippets_for``).
+_NAME_SNIPPET = f"CASE WHEN {_IS_NAME} THEN {_SNIPPET} END"
 # The newest matches, in the order FTS5 keeps them: one pass that stops early, which also
 # tells whether the query is narrow enough to rank.
-_NEWEST = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :q "
-           "ORDER BY rowid DESC LIMIT :limit")
+_NEWEST = (f"SELECT rowid, client_id, {_NAME_SNIPPET} FROM search_index "  # noqa: S608 (constant SQL)
+           "WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit")
 # The newest names (filtered on the rowid's kind code: a "kind" column filter in the MATCH
 # made FTS5 walk the doclist of every name in the store).
-_NEWEST_NAMES = ("SELECT rowid, client_id FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant)
-                 f"AND rowid % 16 IN ({', '.join(map(str, _NAME_CODES))}) ORDER BY rowid DESC LIMIT :limit")
+_NEWEST_NAMES = (f"SELECT rowid, client_id, {_SNIPPET} FROM search_index "  # noqa: S608 (constant SQL)
+                 f"WHERE search_index MATCH :q AND {_IS_NAME} ORDER BY rowid DESC LIMIT :limit")
 # At most RANK_CAP matches, all between :lo and :hi (the rowids the first pass found).
-_RANKED = ("SELECT rowid, client_id, bm25(search_index, 2.0, 1.0, 0.0) AS score{snippet} FROM search_index "
+_RANKED = ("SELECT rowid, client_id, {snippet}, bm25(search_index, 2.0, 1.0, 0.0) AS score FROM search_index "
            "WHERE search_index MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY score, rowid DESC LIMIT :limit")
 # Snippets of given rows: the rowid range is handed to FTS5, the list is checked by SQLite
 # ("+rowid": with "rowid IN (…)" FTS5 would run the whole query once per rowid).
-_SNIPPETS = (f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant)
+_SNIPPETS = (f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant SQL)
              "AND rowid BETWEEN :lo AND :hi AND +rowid IN (SELECT value FROM json_each(:rowids))")
+
+
+def _match(row: Any, score: float) -> Match:
+    return Match(row[0], row[1], score, " ".join(row[2].split()) if row[2] is not None else None)
 
 
 def find(session: Session, query: str, limit: int = 50, *, expression: str | None = None,
          snippets: bool = False) -> Found:
     """The index rows matching ``query``, best first, at most ``limit``: ranked by bm25 when
-    at most RANK_CAP rows match, else names first, then the other rows, newest first. With
-    ``snippets`` the ranked rows carry theirs (made in the same pass)."""
+    at most RANK_CAP rows match, else names first, then the other rows, newest first.
+
+    Rows of names carry their snippet; with ``snippets``, ranked rows of any kind do (made
+    in the same pass, which costs less than a second one).
+    """
     expression = expression or match_expression(query)
     if expression is None:
         return Found([], False)
@@ -149,17 +161,18 @@ def find(session: Session, query: str, limit: int = 50, *, expression: str | Non
     if len(newest) <= RANK_CAP:
         if not newest:
             return Found([], False)
-        ranked = session.execute(text(_RANKED.format(snippet=f", {_SNIPPET}" if snippets else "")),
+        ranked = session.execute(text(_RANKED.format(snippet=_SNIPPET if snippets else _NAME_SNIPPET)),
                                  {"q": expression, "lo": newest[-1][0], "hi": newest[0][0], "limit": limit})
-        return Found([Match(row[0], row[1], -row[2], " ".join(row[3].split()) if snippets else None)
-                      for row in ranked], False)
+        return Found([_match(row, -row[3]) for row in ranked], False)
     names = [row for row in newest if row[0] % 16 in _NAME_CODES]
     others = [row for row in newest if row[0] % 16 not in _NAME_CODES]
-    if len(names) < limit and len(newest) > max(limit, RANK_CAP):
-        # More names may match than the first pass saw; the other rows it saw are always
-        # enough to fill up to ``limit`` (they are the newest of their kind).
+    if len(names) < min(limit, _NAMES_ENOUGH) and len(newest) > max(limit, RANK_CAP):
+        # More names may match than the first pass saw: look further back for them (the
+        # other rows it saw are always enough to fill up to ``limit``: they are the newest of
+        # their kind). Not when half of what it saw are names already: the person is typing
+        # a name, and the names behind a two-letter prefix such as "ko" are many (20 ms).
         names = session.execute(text(_NEWEST_NAMES), {"q": expression, "limit": limit}).all()
-    return Found([Match(row[0], row[1], 0.0) for row in [*names, *others][:limit]], True)
+    return Found([_match(row, 0.0) for row in [*names, *others][:limit]], True)
 
 
 def search_results(session: Session, query: str, limit: int = 50, *, snippets: bool = True) -> Results:
@@ -172,8 +185,8 @@ def search_results(session: Session, query: str, limit: int = 50, *, snippets: b
     client_ids = list(dict.fromkeys(row.client_id for row in found.rows))
     names = dict(session.execute(text("SELECT id, display_name FROM client WHERE id IN "
                                       "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(client_ids)}).all())
-    made = (snippets_for(session, query, [row.rowid for row in found.rows], expression=expression)
-            if snippets and found.capped else {})
+    missing = [row.rowid for row in found.rows if row.snippet is None]
+    made = snippets_for(session, query, missing, expression=expression) if snippets else {}
     return Results([Hit(row.client_id, names[row.client_id], KINDS.get(row.rowid % 16, "?"), row.rowid // 16,
                         row.snippet or made.get(row.rowid, ""), row.score)
                     for row in found.rows if row.client_id in names], found.capped)

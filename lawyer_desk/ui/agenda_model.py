@@ -1,35 +1,58 @@
-"""The dashboard's rows: a table model over ``AgendaItem``s, and how each cell reads.
+"""The dashboard's rows: a lazy table model over the agenda, and how each cell reads.
 
-``AgendaModel`` holds the agenda as the core returns it (plain frozen rows, in due order) and
-formats only the cells Qt asks for, so a list of 20,000 deadlines costs nothing until it is
-painted. Sorting happens in memory on the column's raw value (``SORT_ROLE``); Python's sort
-is stable, so rows of equal value stay in due order. Urgency is marked three ways, so that
-it never depends on colour alone: words ("Overdue by 3 days"), an icon, and the colours.
-Tested without any widget.
+``AgendaModel`` holds the agenda's ids only (``core.deadlines.agenda.agenda_index``: one query
+that filters, sorts and counts in SQL) and reads the rows Qt asks to show a page at a time
+(``agenda_rows``), keeping them in a bounded cache, as the client list does: 20,000 deadlines
+cost one query of ids until they are painted, and a header click is one more (cached rows
+stay, since they are kept by id). Urgency is marked three ways, so that it never depends on
+colour alone: words ("Overdue by 3 days"), an icon, and the colours. Tested without any widget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, time, tzinfo
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
+from datetime import date, time, tzinfo
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
 from lawyer_desk.core.codes import country_name
-from lawyer_desk.core.deadlines.agenda import AgendaItem, Urgency, cutoff_text
+from lawyer_desk.core.deadlines.agenda import (
+    AgendaFilter,
+    AgendaIndex,
+    AgendaItem,
+    AgendaOrder,
+    AgendaSort,
+    Urgency,
+    agenda_index,
+    agenda_rows,
+    cutoff_text,
+)
+from lawyer_desk.core.errors import StoreError
 from lawyer_desk.ui.case_view.deadlines import CLOSED_TEXT, COLOURS
 from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.labels import label
+from lawyer_desk.ui.local_time import local_zone
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+Places = Mapping[str, tuple[str, str]]  # rule id → (zone, place): ``rules.cutoff_places``
+Index = QModelIndex | QPersistentModelIndex
 
 OBJECT_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+DEADLINE_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 RANK = {Urgency.overdue: 0, Urgency.today: 1, Urgency.this_week: 2, Urgency.later: 3, Urgency.done: 4}
 ICONS = {Urgency.overdue: "circle-alert", Urgency.today: "clock-alert", Urgency.this_week: "calendar-clock",
          Urgency.later: "calendar", Urgency.done: "check"}
+# Rows per read: a screenful and some. One page is one query by primary key (~2 ms).
+PAGE_SIZE = 50
+CACHE_ROWS = 2000
 
 
 class Column(IntEnum):
@@ -46,38 +69,45 @@ class Column(IntEnum):
     SLIPPAGE = 10
 
 
-def local_zone_now() -> tzinfo:
-    """The lawyer's time zone now (it changes when the laptop travels)."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
-_END_OF_DAY = time.max
-_NONE_LAST = "\U0010ffff"
-# What each column sorts by; the columns not named sort by due date and time.
-_PRIMARY: dict[Column, Callable[[AgendaItem], Any]] = {
-    Column.URGENCY: lambda item: RANK[item.urgency],
-    Column.CASE: lambda item: item.case_reference,
-    Column.CLIENT: lambda item: item.client_name.casefold(),
-    Column.DEADLINE: lambda item: item.title.casefold(),
-    Column.FORUM: lambda item: str(item.forum) if item.forum else _NONE_LAST,
-    Column.COUNTRY: lambda item: item.country or _NONE_LAST,
-    Column.LAWYER: lambda item: item.lawyer.casefold() if item.lawyer else _NONE_LAST,
-    Column.SLIPPAGE: lambda item: item.slippage_days if item.slippage_days is not None else -10**6,
+# What a header click sorts by, in SQL; the cut-off and days left sort as the due date does.
+SORT_ORDERS = {
+    Column.URGENCY: AgendaOrder.urgency, Column.DUE: AgendaOrder.due, Column.CUTOFF: AgendaOrder.due,
+    Column.DAYS_LEFT: AgendaOrder.due, Column.CASE: AgendaOrder.case, Column.CLIENT: AgendaOrder.client,
+    Column.DEADLINE: AgendaOrder.title, Column.FORUM: AgendaOrder.forum, Column.COUNTRY: AgendaOrder.country,
+    Column.LAWYER: AgendaOrder.lawyer, Column.SLIPPAGE: AgendaOrder.slippage,
 }
+_ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+          Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole,
+          Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.AccessibleDescriptionRole, SORT_ROLE, OBJECT_ROLE,
+          DEADLINE_ID_ROLE}
+_END_OF_DAY = time.max
+
+
+def no_places() -> Places:
+    return {}
 
 
 class AgendaModel(QAbstractTableModel):
-    """Rows of ``AgendaItem``; cells are formatted when shown, sorting happens in memory."""
+    """The agenda's ids in the order of the header's sort; rows read when shown, cells formatted then."""
 
-    def __init__(self, parent: QWidget | None = None, *, local_zone: Callable[[], tzinfo] = local_zone_now) -> None:
+    def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None, *,
+                 today: Callable[[], date] = date.today, local_zone: Callable[[], tzinfo] = local_zone,
+                 places: Callable[[], Places] = no_places, page_size: int = PAGE_SIZE,
+                 cache_rows: int = CACHE_ROWS) -> None:
         super().__init__(parent)
-        self.items: list[AgendaItem] = []
-        self._agenda_order: list[AgendaItem] = []
-        self.local_zone = local_zone
+        self._session = session_factory
+        self.today, self.local_zone, self.places = today, local_zone, places
+        self.page_size = page_size
+        self._cache_rows = max(cache_rows, page_size)
+        self._filter = AgendaFilter()
+        self._sort = AgendaSort()
+        self._index = AgendaIndex(today())
+        self._rows: OrderedDict[int, AgendaItem] = OrderedDict()
+        self._gone: set[int] = set()  # ids deleted since the list was read
+        self._places: Places | None = None  # read with the first page after each load
         self._zone: tzinfo = local_zone()
-        self._sort: tuple[int, Qt.SortOrder] = (Column.URGENCY, Qt.SortOrder.AscendingOrder)
+        self.loaded = False
+        self.page_fetches = 0
         self.bold_font = QFont()
         self.bold_font.setBold(True)
         self._headers = {
@@ -88,32 +118,97 @@ class AgendaModel(QAbstractTableModel):
             Column.SLIPPAGE: self.tr("Statutory / actual"),
         }
 
-    # -- rows ---------------------------------------------------------------------------
-    def set_items(self, items: list[AgendaItem]) -> None:
-        """Show ``items``, which come in the agenda's order (due date, time, client name)."""
+    # -- the list -----------------------------------------------------------------------
+    def load(self, flt: AgendaFilter | None = None) -> None:
+        """Read the list again (with ``flt``, else the filter in use) and forget every cached row:
+        after any change to the store, a new filter, or a new day."""
+        if flt is not None:
+            self._filter = flt
+        today = self.today()
+        with self._session() as session:
+            index = agenda_index(session, today, self._filter, self._sort)
         self.beginResetModel()
+        self._index = index
+        self._rows.clear()
+        self._gone.clear()
+        self._places = None
         self._zone = self.local_zone()
-        self._agenda_order = list(items)
-        self.items = self._sorted(self._agenda_order, *self._sort)
+        self.loaded = True
         self.endResetModel()
 
-    def item(self, row: int) -> AgendaItem:
-        return self.items[row]
+    @property
+    def filter(self) -> AgendaFilter:
+        return self._filter
 
-    def row_of(self, deadline_id: int) -> int | None:
-        return next((row for row, item in enumerate(self.items) if item.deadline_id == deadline_id), None)
+    @property
+    def agenda(self) -> AgendaIndex:
+        """The ids shown, in order, with the urgency counts and the ids not open."""
+        return self._index
 
     def counts(self) -> dict[Urgency, int]:
-        found = dict.fromkeys(RANK, 0)
-        for item in self.items:
-            found[item.urgency] += 1
-        return found
+        return dict(self._index.counts)
+
+    def deadline_id_at(self, row: int) -> int | None:
+        return self._index[row] if 0 <= row < len(self._index) else None
+
+    def row_of(self, deadline_id: int) -> int | None:
+        return self._index.row_of(deadline_id)
+
+    def is_open(self, row: int) -> bool:
+        """Whether the row's deadline is open (not done, not missed), without reading the row."""
+        did = self.deadline_id_at(row)
+        return did is not None and did not in self._index.settled
+
+    def item(self, row: int) -> AgendaItem | None:
+        """The row's deadline, reading its page when it is not cached (None if it was deleted)."""
+        did = self.deadline_id_at(row)
+        if did is None:
+            return None
+        cached = self._rows.get(did)
+        if cached is not None:
+            self._rows.move_to_end(did)
+            return cached
+        if did in self._gone:
+            return None
+        start = row - row % self.page_size
+        self._read([i for i in self._index.ids[start:start + self.page_size] if i not in self._rows])
+        return self._rows.get(did)
+
+    def items(self, rows: Iterable[int]) -> list[AgendaItem]:
+        """The deadlines of these rows (a selection), in one read for those not cached."""
+        ids = [did for row in rows if (did := self.deadline_id_at(row)) is not None]
+        self._read([did for did in ids if did not in self._rows and did not in self._gone])
+        return [item for did in ids if (item := self._rows.get(did)) is not None]
+
+    def _read(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        try:
+            if self._places is None:
+                self._places = self.places()
+            with self._session() as session:
+                fetched = agenda_rows(session, self._index.today, ids, places=self._places)
+        except StoreError:  # the store was closed (locked, or the program is closing): show nothing
+            return
+        self.page_fetches += 1
+        for did in ids:
+            if did in fetched:
+                self._rows[did] = fetched[did]
+                self._rows.move_to_end(did)
+            else:
+                self._gone.add(did)
+        while len(self._rows) > self._cache_rows:
+            self._rows.popitem(last=False)
+
+    @property
+    def cached_rows(self) -> int:
+        return len(self._rows)
 
     # -- Qt -----------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._index)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -122,10 +217,14 @@ class AgendaModel(QAbstractTableModel):
             return self._headers[Column(section)]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES or not index.isValid():
             return None
-        item = self.items[index.row()]
+        if role == DEADLINE_ID_ROLE:
+            return self.deadline_id_at(index.row())
+        item = self.item(index.row())
+        if item is None:
+            return None
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(item, column)
@@ -148,10 +247,40 @@ class AgendaModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and column is Column.URGENCY:
             return urgency_words(item)
         if role == SORT_ROLE:
-            return self.sort_key(item, column)
+            return raw_value(item, column)
         if role == OBJECT_ROLE:
             return item
         return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Read the ids again in the new order (SQL); the selection and cached rows stay."""
+        if column not in SORT_ORDERS:
+            return
+        key = AgendaSort(SORT_ORDERS[Column(column)], order == Qt.SortOrder.DescendingOrder)
+        if key == self._sort:
+            return
+        self._sort = key
+        if not self.loaded:
+            return  # the first load reads in this order
+        with self._session() as session:
+            index = agenda_index(session, self._index.today, self._filter, key)
+        self._reorder(index)
+
+    def _reorder(self, index: AgendaIndex) -> None:
+        """A new order of the same deadlines: persistent indexes (selection, current row) follow them."""
+        if len(index) != len(self._index):
+            self.beginResetModel()
+            self._index = index
+            self.endResetModel()
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        moved = [self._index[i.row()] for i in persistent]
+        self._index = index
+        self.changePersistentIndexList(persistent, [
+            self.index(row, i.column()) if (row := index.row_of(did)) is not None else QModelIndex()
+            for did, i in zip(moved, persistent, strict=True)])
+        self.layoutChanged.emit()
 
     # -- cells --------------------------------------------------------------------------
     def text(self, item: AgendaItem, column: Column) -> str:
@@ -161,7 +290,7 @@ class AgendaModel(QAbstractTableModel):
             case Column.DUE:
                 return day_text(item.due_date)
             case Column.CUTOFF:
-                return cutoff_text(item.due_date, item.due_time, item.time_zone, self._zone)
+                return cutoff_text(item.due_date, item.due_time, item.time_zone, self._zone, place=item.place)
             case Column.DAYS_LEFT:
                 return str(item.days_left)
             case Column.CASE:
@@ -189,27 +318,31 @@ class AgendaModel(QAbstractTableModel):
             return self.tr("%1\nComputed by the rule %2").replace("%1", item.title).replace("%2", item.rule_id)
         return self.text(item, column)
 
-    @staticmethod
-    def sort_key(item: AgendaItem, column: Column) -> Any:
-        """The raw value a column sorts by (then by due date and time, as the agenda comes)."""
-        primary = _PRIMARY.get(column)
-        due = (item.due_date, item.due_time or _END_OF_DAY)
-        return due if primary is None else (primary(item), *due)
 
-    def _sorted(self, items: list[AgendaItem], column: int, order: Qt.SortOrder) -> list[AgendaItem]:
-        """Sorted by the column's value alone: Python's sort is stable, and the agenda comes in due
-        order, so equal values stay in due order without building a key of three parts per row."""
-        descending = order == Qt.SortOrder.DescendingOrder
-        primary = _PRIMARY.get(Column(column))
-        if primary is None:  # due date, cut-off, days left: the agenda's own order
-            return items[::-1] if descending else list(items)
-        return sorted(items, key=primary, reverse=descending)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self.items = self._sorted(self._agenda_order, column, order)
-        self.layoutChanged.emit()
+def raw_value(item: AgendaItem, column: Column) -> Any:
+    """The raw value of a cell (a date, a number, a code), as its column sorts by it."""
+    match column:
+        case Column.URGENCY:
+            return RANK[item.urgency]
+        case Column.DUE | Column.CUTOFF:
+            return item.due_date, item.due_time or _END_OF_DAY
+        case Column.DAYS_LEFT:
+            return item.days_left
+        case Column.CASE:
+            return item.case_reference
+        case Column.CLIENT:
+            return item.client_name
+        case Column.DEADLINE:
+            return item.title
+        case Column.FORUM:
+            return item.forum
+        case Column.COUNTRY:
+            return item.country
+        case Column.LAWYER:
+            return item.lawyer
+        case Column.SLIPPAGE:
+            return item.slippage_days
+    return None
 
 
 def _tr(text: str, n: int = -1) -> str:

@@ -1,8 +1,10 @@
 """The deadline dashboard: every open deadline of every open case, the most pressing first.
 
-The landing page after unlock. Rows come from ``core.deadlines.agenda`` (one joined query for
-the whole list) into ``AgendaModel`` (``ui.agenda_model``); the filters (lawyer, forum,
-country, this case only, show done) narrow the agenda in SQL. "Mark done" (Ctrl+Enter) is one
+The landing page after unlock. ``AgendaModel`` (``ui.agenda_model``) reads the ordered ids of
+the whole list and its urgency counts in one query, and the rows a page at a time as they are
+painted; the filters (lawyer, forum, country, this case only, show done) and the header's
+sort are done in SQL. A cut-off is shown in the forum's time, named after the place its rule
+gives ("16:00 Strasbourg time (Europe/Paris)"), and in the lawyer's own zone. "Mark done" (Ctrl+Enter) is one
 undoable step; Enter or a double-click opens the deadline's case at its Deadlines tab.
 """
 
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,12 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from lawyer_desk.core.codes import country_name
-from lawyer_desk.core.deadlines.agenda import AgendaFilter, AgendaItem, Urgency, agenda, agenda_choices
+from lawyer_desk.core.deadlines.agenda import AgendaChoices, AgendaFilter, AgendaItem, Urgency, agenda_choices
+from lawyer_desk.core.deadlines.rules import cutoff_places
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.vocab import DeadlineStatus, Forum
-from lawyer_desk.ui.agenda_model import AgendaModel, Column, local_zone_now
+from lawyer_desk.ui import local_time
+from lawyer_desk.ui.agenda_model import AgendaModel, Column
 from lawyer_desk.ui.case_view.deadlines import COLOURS
 from lawyer_desk.ui.deadline_commands import MarkDeadlinesDone
+from lawyer_desk.ui.deadline_rule_dialog import rules_folder
 from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.labels import label
 from lawyer_desk.ui.undo import CaseEvents, push
@@ -79,18 +84,19 @@ class DeadlineDashboard(QWidget):
     def __init__(self, store: Store, events: CaseEvents, undo: QUndoStack, parent: QWidget | None = None, *,
                  today: Callable[[], date] = date.today,
                  clock: Callable[[], datetime] | None = None,
-                 local_zone: Callable[[], tzinfo] = local_zone_now) -> None:
+                 local_zone: Callable[[], tzinfo] = local_time.local_zone) -> None:
         super().__init__(parent)
         self.setObjectName("deadline_dashboard")
         self.store, self.events, self.undo = store, events, undo
         self.today = today
-        self.clock = clock or (lambda: datetime.now().astimezone())
+        self.clock = clock or local_time.local_now
         self.case_id: int | None = None
         self._case_label = ""
         self._stale = True  # the filter choices must be read (again)
         self._pending = True  # the rows must be read (again) when the dashboard is next shown
         self._shown_day: date | None = None
-        self.model = AgendaModel(self, local_zone=local_zone)
+        self.model = AgendaModel(store.session, self, today=today, local_zone=local_zone,
+                                 places=lambda: cutoff_places(rules_folder(store)))
 
         self.title = QLabel(self.tr("Deadlines"), self)
         font = self.title.font()
@@ -221,26 +227,24 @@ class DeadlineDashboard(QWidget):
     def reload(self) -> None:
         """Read the agenda again with the current filters, keeping the selection where it can."""
         selected = self.selected_ids()
-        today = self.today()
-        with self.store.session() as session:
-            items = agenda(session, today, self.current_filter())
-            if self._stale:
-                choices = agenda_choices(session)
         if self._stale:
+            with self.store.session() as session:
+                choices = agenda_choices(session)
             self._stale = False
-            self._fill_choices(choices)
-        self._shown_day = today
-        self.model.set_items(items)
+            self._fill_choices(choices)  # may change a filter whose value is gone: read the list after
+        self.model.load(self.current_filter())
+        self._shown_day = self.model.agenda.today
         self._show_summary()
+        again = QItemSelection()
         for deadline_id in selected:
             row = self.model.row_of(deadline_id)
             if row is not None:
-                self.view.selectionModel().select(
-                    self.model.index(row, 0),
-                    self.view.selectionModel().SelectionFlag.Select | self.view.selectionModel().SelectionFlag.Rows)
+                again.select(self.model.index(row, 0), self.model.index(row, Column.SLIPPAGE))
+        if not again.isEmpty():
+            self.view.selectionModel().select(again, QItemSelectionModel.SelectionFlag.Select)
         self._update_buttons()
 
-    def _fill_choices(self, choices: Any) -> None:
+    def _fill_choices(self, choices: AgendaChoices) -> None:
         lists: list[tuple[QComboBox, list[tuple[str, Any]]]] = [
             (self.lawyer_filter, [(name, name) for name in choices.lawyers]),
             (self.forum_filter, [(label(forum), Forum(forum)) for forum in choices.forums]),
@@ -316,12 +320,15 @@ class DeadlineDashboard(QWidget):
             self.reload()
 
     # -- selection and actions ------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.view.selectionModel().selectedRows())
+
     def selected_items(self) -> list[AgendaItem]:
-        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
-        return [self.model.item(row) for row in rows]
+        """The selected deadlines (their rows read now if they are not cached)."""
+        return self.model.items(self.selected_rows())
 
     def selected_ids(self) -> list[int]:
-        return [item.deadline_id for item in self.selected_items()]
+        return [did for row in self.selected_rows() if (did := self.model.deadline_id_at(row)) is not None]
 
     def select_deadline(self, deadline_id: int) -> bool:
         row = self.model.row_of(deadline_id)
@@ -332,12 +339,12 @@ class DeadlineDashboard(QWidget):
         return True
 
     def _update_buttons(self, *_: object) -> None:
-        items = self.selected_items()
-        open_ones = any(item.status == DeadlineStatus.open for item in items)
+        rows = self.selected_rows()
+        open_ones = any(self.model.is_open(row) for row in rows)
         self.done_action.setEnabled(open_ones)
         self.done_button.setEnabled(open_ones)
-        self.open_action.setEnabled(len(items) == 1)
-        self.open_button.setEnabled(len(items) == 1)
+        self.open_action.setEnabled(len(rows) == 1)
+        self.open_button.setEnabled(len(rows) == 1)
 
     def mark_done(self) -> None:
         """Mark every selected open deadline done, as one undoable step."""

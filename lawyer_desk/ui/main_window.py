@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lawyer_desk.core import cases, records
+from lawyer_desk.core import cases, records, search
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.interchange import case_json
@@ -47,12 +47,13 @@ from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.store.fileio import write_atomic
 from lawyer_desk.core.vocab import CaseStatus
-from lawyer_desk.ui import alerts, reminders, settings
+from lawyer_desk.ui import alerts, plaintext_copies, reminders, settings
 from lawyer_desk.ui.calendar_export import CalendarExportDialog, export_calendar_file
 from lawyer_desk.ui.case_view.alerts_tab import AlertsTab
 from lawyer_desk.ui.case_view.chronology import ChronologyTab
 from lawyer_desk.ui.case_view.contacts import ContactsTab
 from lawyer_desk.ui.case_view.deadlines import DeadlinesTab
+from lawyer_desk.ui.case_view.evidence import EvidenceTab
 from lawyer_desk.ui.case_view.history import HistoryTab
 from lawyer_desk.ui.case_view.names import NamesTab
 from lawyer_desk.ui.case_view.notes import NotesTab
@@ -94,7 +95,8 @@ class MainWindow(QMainWindow):
         for key, cls, title in (
             ("overview", OverviewTab, self.tr("&Overview")), ("names", NamesTab, self.tr("&Names")),
             ("alerts", AlertsTab, self.tr("&Alerts")), ("proceedings", ProceedingsTab, self.tr("&Proceedings")),
-            ("deadlines", DeadlinesTab, self.tr("&Deadlines")), ("notes", NotesTab, self.tr("No&tes")),
+            ("deadlines", DeadlinesTab, self.tr("&Deadlines")), ("evidence", EvidenceTab, self.tr("E&vidence")),
+            ("notes", NotesTab, self.tr("No&tes")),
             ("chronology", ChronologyTab, self.tr("C&hronology")), ("contacts", ContactsTab, self.tr("Con&tacts")),
             ("history", HistoryTab, self.tr("H&istory")),
         ):
@@ -205,6 +207,9 @@ class MainWindow(QMainWindow):
         self.reopen_action = self._action(self.tr("&Reopen Case"), None,
                                           lambda: self.set_case_status(CaseStatus.open), case_menu)
         case_menu.addSeparator()
+        self.add_evidence_action = self._action(self.tr("Add &Evidence…"), "Ctrl+Shift+E", lambda: self.add_evidence(),
+                                                case_menu, "file-plus")
+        case_menu.addSeparator()
         self.delete_client_action = self._action(self.tr("&Delete Client…"), "Ctrl+Shift+Del",
                                                  self.delete_client, case_menu, "trash-2")
 
@@ -226,7 +231,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_case = self.client_id is not None
         for action in (self.export_action, self.close_case_action, self.archive_action, self.reopen_action,
-                       self.delete_client_action):
+                       self.delete_client_action, self.add_evidence_action):
             action.setEnabled(has_case)
 
     # -- the selected case --------------------------------------------------------------
@@ -241,6 +246,16 @@ class MainWindow(QMainWindow):
                 self.client_list.select_case(self.client_id)
             return
         self.show_case(client_id)
+        self._show_search_hit(client_id)
+
+    def _show_search_hit(self, client_id: int) -> None:
+        """When the search found the client by words inside an exhibit, show that exhibit."""
+        found = self.client_list.model.ids
+        rowid = found.best_hits.get(client_id) if found.searching else None
+        exhibit_code = next(code for code, kind in search.KINDS.items() if kind == "exhibit")
+        evidence = self.case_tabs["evidence"]
+        if rowid is not None and rowid % 16 == exhibit_code and evidence.show_search_hit(rowid // 16, found.query):
+            self.tabs.setCurrentWidget(evidence)
 
     def show_case(self, client_id: int | None) -> None:
         self.client_id = client_id
@@ -431,7 +446,25 @@ class MainWindow(QMainWindow):
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_paths(paths)
+            # On the open case, files other than case files and notices (JSON) are evidence.
+            on_case = (self.client_id is not None and self.modes.currentWidget() is self.splitter
+                       and self.tabs.rect().contains(self.tabs.mapFrom(self, event.position().toPoint())))
+            evidence = [p for p in paths if on_case and p.suffix.lower() != ".json"]
+            if evidence:
+                self.add_evidence(evidence)
+            if len(evidence) < len(paths):
+                self.import_paths([p for p in paths if p not in evidence])
+
+    def add_evidence(self, paths: list[Path] | None = None) -> None:
+        """Add files to the open case's evidence (chosen in a file dialog when none are given)."""
+        if self.client_id is None:
+            return
+        evidence = self.case_tabs["evidence"]
+        self.tabs.setCurrentWidget(evidence)
+        if paths is None:
+            evidence.commands.add_files()
+        else:
+            evidence.commands.add_paths(paths)
 
     # -- window state -------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -452,4 +485,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_layout()
+        plaintext_copies.wipe_all()  # decrypted copies made for other programs go with the window
         event.accept()

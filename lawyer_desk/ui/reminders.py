@@ -11,7 +11,9 @@ What a reminder says is the case reference and the deadline's title, never the c
 name: a tray message can be read over the lawyer's shoulder.
 
 The clock is injectable (``ReminderService(clock=...)``, default ``now``) so a test can open
-the store "later" and see what fell due in between.
+the store "later" and see what fell due in between. ``now`` is in the lawyer's named zone
+(``ui.local_time``), not a fixed offset, so that a reminder computed across a clock change
+still fires at 08:00 local time.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.store import Store
 from lawyer_desk.ui import alerts
 from lawyer_desk.ui.icons import icon
+from lawyer_desk.ui.local_time import local_now
 from lawyer_desk.ui.undo import CaseEvents
 
 MAX_WAIT_MS = 60 * 60 * 1000  # look again at least hourly: the machine may have slept, the clock moved
@@ -49,8 +52,8 @@ BANNER_STYLE = ("QFrame#reminder_banner { background-color: #fff3cd; border: 1px
 
 
 def now() -> datetime:
-    """The program's clock for reminders: local, time-zone aware."""
-    return datetime.now().astimezone()
+    """The program's clock for reminders (and the dashboard's "today"): aware, in the lawyer's named zone."""
+    return local_now()
 
 
 def tr(text: str, n: int = -1) -> str:
@@ -181,7 +184,9 @@ class ReminderService(QObject):
         self.next_check = upcoming
         wait = MAX_WAIT_MS
         if upcoming is not None:
-            wait = int((upcoming - at).total_seconds() * 1000) + MIN_WAIT_MS
+            # Timestamps, not ``upcoming - at``: two datetimes of one ZoneInfo subtract as wall
+            # clock times, an hour off across a clock change.
+            wait = int((upcoming.timestamp() - at.timestamp()) * 1000) + MIN_WAIT_MS
         self.timer.start(max(MIN_WAIT_MS, min(wait, MAX_WAIT_MS)))
 
     def _tray_message(self, reminders: list[Reminder], at: datetime) -> None:

@@ -44,6 +44,8 @@ class Settings:
     last_store_folder: str = ""
     # Lock the desk after this many idle minutes (0: never). Not used yet.
     idle_lock_minutes: int = 5
+    # The warning before the first decrypted copy for "Open with system viewer" was shown.
+    system_viewer_warned: bool = False
 
     def checked(self) -> Settings:
         """A copy in which every value that breaks its rule is back at its default."""
@@ -54,7 +56,8 @@ class Settings:
         minutes = self.idle_lock_minutes
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:
             minutes = default.idle_lock_minutes
-        return Settings(language=language, last_store_folder=folder, idle_lock_minutes=minutes)
+        return Settings(language=language, last_store_folder=folder, idle_lock_minutes=minutes,
+                        system_viewer_warned=self.system_viewer_warned is True)
 
 
 def config_dir() -> Path:

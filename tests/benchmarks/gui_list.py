@@ -35,7 +35,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthetic.py
 import synthetic as syn
 from sqlalchemy import func, select, text
 
-from lawyer_desk.core import cases, client_list, search
+from lawyer_desk.core import client_list
 from lawyer_desk.core import models as m
-from lawyer_desk.core.interchange import case_json as cj
-from lawyer_desk.core.store import KdfParams, Store
+from lawyer_desk.core.store import Store
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 TARGETS = {"client_list_first_paint_s": 0.25, "client_list_sort_s": 0.3, "search_as_you_type_p95_ms": 20.0,
@@ -67,31 +65,6 @@ def percentile(values: list[float], p: float) -> float:
 
 def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def build_store(root: Path, n_clients: int, seed: int = 7, batch: int = 2000) -> list[str]:
-    """Import ``n_clients`` synthetic cases (20 % closed or archived); returns their display names."""
-    words = syn.TextMaker(random.Random(seed))
-    rng = random.Random(seed + 1)
-    today = date.today()
-    store = Store.create(root, PASSPHRASE, KdfParams.cheap())
-    names: list[str] = []
-    try:
-        for start in range(0, n_clients, batch):
-            dicts = [syn.case_dict(i, rng, words, today) for i in range(start, min(start + batch, n_clients))]
-            for case in dicts:
-                case["client"]["status"] = rng.choice(["open"] * 8 + ["closed", "archived"])
-                case["format"] = cj.FORMAT
-                names.append(case["client"]["display_name"])
-            parsed = [cj.CaseFileV1.model_validate(case) for case in dicts]
-            with store.session() as session:
-                cases.import_cases(session, parsed)
-            log(f"  {start + len(dicts)} clients")
-        with store.session() as session:
-            search.optimize(session)
-    finally:
-        store.close()
-    return names
 
 
 CPU_S: dict[str, float] = {}  # CPU time of this process for the same actions: load elsewhere does not inflate it
@@ -272,7 +245,7 @@ def main() -> None:
         else:
             log(f"building a store of {args.clients} clients in {root}")
             started = time.perf_counter()
-            names = build_store(root, args.clients)
+            names = syn.build_store(root, args.clients, PASSPHRASE, batch=2000, log=log)
             out["build_s"] = round(time.perf_counter() - started, 1)
             names_file.write_text(json.dumps(names), encoding="utf-8")
         out.update(measure(root, names))

@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import shutil
 import statistics
@@ -49,7 +48,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -139,32 +137,6 @@ store.close()
 
 def log(message: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def build_store(root: Path, n_clients: int, seed: int = 7, batch: int = 1000) -> None:
-    """Import ``n_clients`` synthetic cases (20 % closed or archived) with cheap key derivation."""
-    from lawyer_desk.core import cases, search
-    from lawyer_desk.core.interchange import case_json as cj
-    from lawyer_desk.core.store import KdfParams, Store
-
-    words = syn.TextMaker(random.Random(seed))
-    rng = random.Random(seed + 1)
-    today = date.today()
-    store = Store.create(root, PASSPHRASE, KdfParams.cheap())
-    try:
-        for start in range(0, n_clients, batch):
-            dicts = [syn.case_dict(i, rng, words, today) for i in range(start, min(start + batch, n_clients))]
-            for case in dicts:
-                case["client"]["status"] = rng.choice(["open"] * 8 + ["closed", "archived"])
-                case["format"] = cj.FORMAT
-            parsed = [cj.CaseFileV1.model_validate(case) for case in dicts]
-            with store.session() as session:
-                cases.import_cases(session, parsed)
-            log(f"  {start + len(dicts)} clients")
-        with store.session() as session:
-            search.optimize(session)  # as the program does after a large import
-    finally:
-        store.close()
 
 
 def child_env(config: Path, pycache: Path | None) -> dict[str, str]:
@@ -349,7 +321,7 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
             log(f"building a store of {args.clients} clients in {root}")
             started = time.perf_counter()
-            build_store(root, args.clients)
+            syn.build_store(root, args.clients, PASSPHRASE, log=log)
             out["build_s"] = round(time.perf_counter() - started, 1)
             built.write_text(json.dumps({"clients": args.clients}))
         out["clients"] = args.clients

@@ -96,12 +96,13 @@ def test_add_list_export_search_verify(tmp_path: Path) -> None:
 def test_bad_requests_are_one_line(tmp_path: Path) -> None:
     root = _store(tmp_path / "store")
     files = _evidence(tmp_path / "in")
-    no_case, no_exhibit, no_files, bad_kind = run_many([
+    # One writer at a time (the store's lock); usage errors never open the store.
+    no_case, no_files, bad_kind = run_many([
         ["add-exhibit", "99", files["ruling"], "--data-dir", root],
-        ["export-exhibit", "7", "--out", tmp_path / "x.pdf", "--data-dir", root],
         ["add-exhibit", "1", "--data-dir", root],
         ["add-exhibit", "1", files["ruling"], "--kind", "rumour", "--data-dir", root],
     ])
+    no_exhibit = run_cli("export-exhibit", "7", "--out", tmp_path / "x.pdf", "--data-dir", root)
     assert_error(no_case, 1, "no case 99")
     assert_error(no_exhibit, 1, "no exhibit 7")
     assert_error(no_files, 2)

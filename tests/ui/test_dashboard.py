@@ -67,8 +67,8 @@ def _status(store: Store, title: str) -> m.Deadline:
 def test_the_model_marks_urgency_in_words_colour_and_icon_without_a_view(qapp, store: Store, ids) -> None:
     with store.session() as session:
         items = agenda(session, date.today(), AgendaFilter(include_done=True))
-    model = AgendaModel()
-    model.set_items(items)
+    model = AgendaModel(store.session)
+    model.load(AgendaFilter(include_done=True))
     assert model.rowCount() == len(items) == 9
     first = model.index(0, Column.URGENCY)
     assert first.data() == "Overdue by 5 days"
@@ -84,14 +84,14 @@ def test_the_model_marks_urgency_in_words_colour_and_icon_without_a_view(qapp, s
     assert model.index(later, Column.URGENCY).data().startswith("In ")
     assert model.index(0, Column.DAYS_LEFT).data() == "-5"
     assert model.index(0, Column.CASE).data().startswith("LD-")
-    # The header sorts in memory, by the raw value (the sort role), not by the text.
+    # A header click sorts in SQL, by the raw value (the sort role), not by the text.
     model.sort(Column.CLIENT, Qt.SortOrder.AscendingOrder)
     clients = [model.index(row, Column.CLIENT).data() for row in range(model.rowCount())]
     assert clients == sorted(clients, key=str.casefold)
     model.sort(Column.DAYS_LEFT, Qt.SortOrder.DescendingOrder)
     days = [int(model.index(row, Column.DAYS_LEFT).data()) for row in range(model.rowCount())]
     assert days == sorted(days, reverse=True)
-    assert model.index(0, Column.DAYS_LEFT).data(SORT_ROLE)[0] == items[-1].due_date
+    assert model.index(0, Column.DUE).data(SORT_ROLE)[0] == items[-1].due_date
     assert model.index(0, 0).parent() == QModelIndex() and model.rowCount(model.index(0, 0)) == 0
 
 

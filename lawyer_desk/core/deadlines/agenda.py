@@ -1,35 +1,43 @@
 """The deadline dashboard's data: what is due, how urgently, for whom; marking deadlines done.
 
 The dashboard opens after every unlock and lists every open deadline of every open case, so
-``agenda`` reads plain columns in one joined query (no ORM objects) and builds small frozen
-rows from them: 20,000 deadlines must not keep a lawyer waiting.
+it reads them lazily, as the client list does: ``agenda_index`` returns the ordered ids of the
+whole list and its urgency counts in one query (filtered and sorted in SQL), and
+``agenda_rows`` builds the rows of the few ids on screen. ``agenda`` returns every row at once
+for the command line and the calendar. None of them loads ORM objects: 20,000 deadlines must
+not keep a lawyer waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.deadlines.engine import fmt_date
 from lawyer_desk.core.errors import NotFound
 from lawyer_desk.core.references import case_reference
-from lawyer_desk.core.vocab import CaseStatus, DeadlineKind, DeadlineStatus, Forum
+from lawyer_desk.core.vocab import DeadlineKind, DeadlineStatus, Forum
 
 __all__ = [
     "AgendaChoices",
     "AgendaFilter",
+    "AgendaIndex",
     "AgendaItem",
+    "AgendaOrder",
+    "AgendaSort",
     "Urgency",
     "agenda",
     "agenda_choices",
+    "agenda_index",
+    "agenda_rows",
     "cutoff_text",
     "get_deadline",
     "mark_done",
@@ -97,6 +105,7 @@ class AgendaItem:
     days_left: int  # negative when overdue
     statutory_date: date | None
     actual_date: date | None
+    place: str | None = None  # the seat whose clock the cut-off is read on, when its rule names one
 
     @property
     def slippage_days(self) -> int | None:
@@ -115,41 +124,111 @@ class AgendaChoices:
     countries: list[str]
 
 
-_D, _C, _P = m.Deadline, m.Client, m.Proceeding
-_OPEN_CASE = _C.status == CaseStatus.open
+class AgendaOrder(StrEnum):
+    """What the dashboard's list is sorted by; every order ends in the agenda's own (``due``)."""
+
+    urgency = "urgency"  # done last; otherwise urgency follows the due date
+    due = "due"  # date, then time (none last), then client name
+    case = "case"
+    client = "client"
+    title = "title"
+    forum = "forum"
+    country = "country"
+    lawyer = "lawyer"
+    slippage = "slippage"  # days from the statutory date to the actual one
+
+
+@dataclass(frozen=True)
+class AgendaSort:
+    order: AgendaOrder = AgendaOrder.urgency
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class AgendaIndex:
+    """The dashboard's whole list before any row is read: ordered ids, urgency counts, settled ids."""
+
+    today: date
+    ids: list[int] = field(default_factory=list)
+    counts: dict[Urgency, int] = field(default_factory=lambda: dict.fromkeys(Urgency, 0))
+    settled: frozenset[int] = frozenset()  # ids of deadlines done or missed: "Mark done" needs no row to know
+    _rows: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, row: int) -> int:
+        return self.ids[row]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    def row_of(self, deadline_id: int) -> int | None:
+        """The row of a deadline in this list (the lookup table is built at the first call)."""
+        if not self._rows and self.ids:
+            self._rows.update((did, row) for row, did in enumerate(self.ids))
+        return self._rows.get(deadline_id)
+
 
 # Plain SQL through the driver: SQLAlchemy's per-value type processing cost more than the
 # query itself at 20,000 rows. Dates and times are parsed here, each distinct value once.
-_AGENDA_SQL = """
-SELECT d.id, d.client_id, c.display_name, c.uid, d.title, d.due_date, d.due_time, d.time_zone, d.kind, d.status,
-       d.rule_id, d.proceeding_id, p.forum, p.country, c.responsible_lawyer, d.statutory_date, d.actual_date
-FROM deadline d JOIN client c ON c.id = d.client_id LEFT JOIN proceeding p ON p.id = d.proceeding_id
-WHERE c.status = 'open' {where}
-ORDER BY d.due_date, d.due_time IS NULL, d.due_time, c.display_name COLLATE NOCASE, d.id
+_COLUMNS = """d.id, d.client_id, c.display_name, c.uid, d.title, d.due_date, d.due_time, d.time_zone, d.kind, d.status,
+       d.rule_id, d.proceeding_id, p.forum, p.country, c.responsible_lawyer, d.statutory_date, d.actual_date"""
+_FROM = "FROM deadline d JOIN client c ON c.id = d.client_id LEFT JOIN proceeding p ON p.id = d.proceeding_id"
+_DUE_ORDER = ("d.due_date", "d.due_time IS NULL", "d.due_time", "c.display_name COLLATE NOCASE", "d.id")
+_AGENDA_SQL = f"SELECT {_COLUMNS} {_FROM} WHERE c.status = 'open' {{where}} ORDER BY {', '.join(_DUE_ORDER)}"
+_ROWS_SQL = f"SELECT {_COLUMNS} {_FROM} WHERE d.id IN (SELECT value FROM json_each(?))"  # noqa: S608 (constants)
+
+# The urgency of a row in SQL, as ``urgency_of`` has it; ``:today`` and ``:week`` are ISO dates.
+_URGENCY_RANK = ("CASE WHEN d.status = 'done' THEN 4 WHEN d.due_date < :today THEN 0 WHEN d.due_date = :today THEN 1 "
+                 "WHEN d.due_date <= :week THEN 2 ELSE 3 END")
+# What each order sorts by before the agenda's own order; empty values last either way.
+_ORDER_KEYS: dict[AgendaOrder, tuple[str, ...]] = {
+    AgendaOrder.urgency: (_URGENCY_RANK,),
+    AgendaOrder.due: (),
+    AgendaOrder.case: ("upper(substr(c.uid, 1, 8))",),  # as ``case_reference`` spells it
+    AgendaOrder.client: ("c.display_name COLLATE NOCASE",),
+    AgendaOrder.title: ("d.title COLLATE NOCASE",),
+    AgendaOrder.forum: ("p.forum IS NULL", "p.forum"),
+    AgendaOrder.country: ("p.country IS NULL", "p.country"),
+    AgendaOrder.lawyer: ("c.responsible_lawyer IS NULL", "c.responsible_lawyer COLLATE NOCASE"),
+    AgendaOrder.slippage: ("d.statutory_date IS NULL OR d.actual_date IS NULL",
+                           "julianday(d.actual_date) - julianday(d.statutory_date)"),
+}
+# The ordered ids as one JSON text (parsed in C: a driver row per id would cost more than the
+# sort), the counts of each urgency and the ids not open, in one pass. SQLite feeds the aggregates
+# the rows of the ordered subquery in order.
+_INDEX_SQL = """
+SELECT json_group_array(id), count(*) FILTER (WHERE rank = 0), count(*) FILTER (WHERE rank = 1),
+       count(*) FILTER (WHERE rank = 2), count(*) FILTER (WHERE rank = 3), count(*) FILTER (WHERE rank = 4),
+       json_group_array(id) FILTER (WHERE settled)
+FROM (SELECT d.id AS id, {rank} AS rank, d.status != 'open' AS settled {from_}
+      WHERE c.status = 'open' {where} ORDER BY {order})
 """
+_RANKED = (Urgency.overdue, Urgency.today, Urgency.this_week, Urgency.later, Urgency.done)
 
 
-def _where(today: date, flt: AgendaFilter) -> tuple[str, list[object]]:
+def _where(today: date, flt: AgendaFilter) -> tuple[str, dict[str, object]]:
     clauses: list[str] = []
-    params: list[object] = []
+    params: dict[str, object] = {}
     if not flt.include_done:
         clauses.append("d.status = 'open'")
     if flt.client_id is not None:
-        clauses.append("d.client_id = ?")
-        params.append(flt.client_id)
+        clauses.append("d.client_id = :client_id")
+        params["client_id"] = flt.client_id
     if flt.lawyer is not None:
-        clauses.append("c.responsible_lawyer = ?")
-        params.append(flt.lawyer)
+        clauses.append("c.responsible_lawyer = :lawyer")
+        params["lawyer"] = flt.lawyer
     if flt.forum is not None:
-        clauses.append("p.forum = ?")
-        params.append(str(flt.forum))
+        clauses.append("p.forum = :forum")
+        params["forum"] = str(flt.forum)
     if flt.country is not None:
-        clauses.append("(p.country = ? OR EXISTS (SELECT 1 FROM alert a WHERE a.client_id = d.client_id "
-                       "AND a.requesting_country = ?))")
-        params += [flt.country, flt.country]
+        clauses.append("(p.country = :country OR EXISTS (SELECT 1 FROM alert a WHERE a.client_id = d.client_id "
+                       "AND a.requesting_country = :country))")
+        params["country"] = flt.country
     if flt.within_days is not None:
-        clauses.append("d.due_date <= ?")
-        params.append((today + timedelta(days=flt.within_days)).isoformat())
+        clauses.append("d.due_date <= :horizon")
+        params["horizon"] = (today + timedelta(days=flt.within_days)).isoformat()
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
@@ -179,10 +258,9 @@ def _item_factory() -> Callable[..., AgendaItem]:
 _make_item = _item_factory()
 
 
-def agenda(session: Session, today: date, flt: AgendaFilter = AgendaFilter()) -> list[AgendaItem]:
-    """Deadlines of open cases, by due date, then time (no time last), then client name."""
-    where, params = _where(today, flt)
-    rows = session.connection().exec_driver_sql(_AGENDA_SQL.format(where=where), tuple(params)).fetchall()
+def _items(rows: Iterable[Sequence[Any]], today: date,
+           places: Mapping[str, tuple[str, str]] | None) -> Iterator[AgendaItem]:
+    """Rows of ``_COLUMNS`` as ``AgendaItem``s; ``places``: rule id → (zone, place), see ``rules.cutoff_places``."""
     dates = _Parsed(date.fromisoformat)
     times = _Parsed(time.fromisoformat)
     statuses = {s.value: s for s in DeadlineStatus}
@@ -191,7 +269,7 @@ def agenda(session: Session, today: date, flt: AgendaFilter = AgendaFilter()) ->
     references = _Parsed(case_reference)
     urgency: dict[tuple[int, bool], Urgency] = {}  # (days left, done) → Urgency
     done = DeadlineStatus.done
-    items = []
+    places = places or {}
     make = _make_item
     for (did, cid, name, uid, title, due_text, time_text, zone, kind, status_text, rule_id, pid, forum, country,
          lawyer, statutory, actual) in rows:
@@ -201,22 +279,67 @@ def agenda(session: Session, today: date, flt: AgendaFilter = AgendaFilter()) ->
         key = (days, status is done)
         if key not in urgency:
             urgency[key] = urgency_of(due, today, status)
-        items.append(make(did, cid, name, references[uid], title, due, times[time_text], zone, kinds[kind], status,
-                          rule_id, pid, forums[forum], country, lawyer, urgency[key], days, dates[statutory],
-                          dates[actual]))
-    return items
+        seat = places.get(rule_id) if rule_id else None
+        # The rule's place only while the deadline keeps the rule's zone (the lawyer may change it).
+        place = seat[1] if seat is not None and seat[0] == zone else None
+        yield make(did, cid, name, references[uid], title, due, times[time_text], zone, kinds[kind], status,
+                   rule_id, pid, forums[forum], country, lawyer, urgency[key], days, dates[statutory],
+                   dates[actual], place)
+
+
+def agenda(session: Session, today: date, flt: AgendaFilter = AgendaFilter(), *,
+           places: Mapping[str, tuple[str, str]] | None = None) -> list[AgendaItem]:
+    """Deadlines of open cases, by due date, then time (no time last), then client name."""
+    where, params = _where(today, flt)
+    rows = session.connection().exec_driver_sql(_AGENDA_SQL.format(where=where), params).fetchall()
+    return list(_items(rows, today, places))
+
+
+def agenda_index(session: Session, today: date, flt: AgendaFilter = AgendaFilter(),
+                 sort: AgendaSort = AgendaSort()) -> AgendaIndex:
+    """The ids ``agenda`` would list, in the order of ``sort``, with the count of each urgency.
+
+    A sort by a column puts rows of equal value in the agenda's order (due date, time, client
+    name), ascending or descending alike; the due order descending is the agenda reversed.
+    """
+    where, params = _where(today, flt)
+    keys = _ORDER_KEYS[sort.order]
+    direction = " DESC" if sort.descending else ""
+    # "Empty last" terms (IS NULL) stay ascending so that empty values come last either way.
+    order = [key if " IS NULL" in key else key + direction for key in keys]
+    order += [key + direction for key in _DUE_ORDER] if not keys else list(_DUE_ORDER)
+    sql = _INDEX_SQL.format(rank=_URGENCY_RANK, from_=_FROM, where=where, order=", ".join(order))
+    params |= {"today": today.isoformat(), "week": (today + timedelta(days=THIS_WEEK_DAYS)).isoformat()}
+    ids, *counts, settled = session.connection().exec_driver_sql(sql, params).one()
+    return AgendaIndex(today, json.loads(ids), dict(zip(_RANKED, counts, strict=True)),
+                       frozenset(json.loads(settled)))
+
+
+def agenda_rows(session: Session, today: date, ids: Iterable[int], *,
+                places: Mapping[str, tuple[str, str]] | None = None) -> dict[int, AgendaItem]:
+    """The rows of ``ids`` (a page of the dashboard), by id; ids deleted meanwhile are left out."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    rows = session.connection().exec_driver_sql(_ROWS_SQL, (json.dumps(wanted),)).fetchall()
+    return {item.deadline_id: item for item in _items(rows, today, places)}
+
+
+# Plain SQL: at startup the statements' first compilation by SQLAlchemy cost more than the scans.
+_CHOICES_SQL = (
+    "SELECT DISTINCT responsible_lawyer FROM client WHERE status = 'open' AND responsible_lawyer IS NOT NULL",
+    "SELECT DISTINCT p.forum FROM proceeding p JOIN client c ON c.id = p.client_id WHERE c.status = 'open'",
+    "SELECT p.country FROM proceeding p JOIN client c ON c.id = p.client_id "
+    "WHERE c.status = 'open' AND p.country IS NOT NULL "
+    "UNION SELECT a.requesting_country FROM alert a JOIN client c ON c.id = a.client_id "
+    "WHERE c.status = 'open' AND a.requesting_country IS NOT NULL",
+)
 
 
 def agenda_choices(session: Session) -> AgendaChoices:
     """Lawyers, forums and countries of open cases, for the dashboard's filter lists."""
-    lawyers = session.execute(select(_C.responsible_lawyer).where(_OPEN_CASE, _C.responsible_lawyer.is_not(None))
-                              .distinct()).scalars()
-    forums = session.execute(select(_P.forum).join(_C, _C.id == _P.client_id).where(_OPEN_CASE).distinct()).scalars()
-    countries = session.execute(union(
-        select(_P.country.label("c")).join(_C, _C.id == _P.client_id).where(_OPEN_CASE, _P.country.is_not(None)),
-        select(m.Alert.requesting_country.label("c")).join(_C, _C.id == m.Alert.client_id)
-        .where(_OPEN_CASE, m.Alert.requesting_country.is_not(None)),
-    )).scalars()
+    connection = session.connection()
+    lawyers, forums, countries = ([value for (value,) in connection.exec_driver_sql(sql)] for sql in _CHOICES_SQL)
     order = {f: i for i, f in enumerate(Forum)}
     return AgendaChoices(lawyers=sorted(set(lawyers), key=str.casefold),
                          forums=sorted({Forum(f) for f in forums}, key=order.__getitem__),

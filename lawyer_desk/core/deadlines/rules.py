@@ -35,6 +35,7 @@ __all__ = [
     "Rule",
     "Source",
     "Unit",
+    "cutoff_places",
     "load_catalogue",
     "load_rules",
     "shipped_rules_dir",
@@ -145,6 +146,7 @@ class Rule(_Strict):
     holidays: HolidayCalendar | None = None
     cutoff_time: time | None = None
     time_zone: str
+    place: str | None = Field(default=None, min_length=1, max_length=60)  # whose clock: see ``cutoff_places``
     kind: DeadlineKind
     source: PeriodSource
     counting_source: Source
@@ -286,6 +288,36 @@ def _load_file(file: Path) -> list[Rule]:
             field = ".".join(str(part) for part in first["loc"]) or "(rule)"
             raise InvalidInput(f"{file}: rule {name}: field {field!r}: {_plain(first)}") from exc
     return rules
+
+
+def cutoff_places(user_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """Rule id → (time zone, place) of each rule that names the place of its cut-off.
+
+    A zone is named after one city, and a forum may sit in another on the same clock:
+    Europe/Paris is the ECtHR's zone in Strasbourg and the CCF's in Lyon, so a cut-off reads
+    "16:00 Strasbourg time (Europe/Paris)" only if the rule says so (``place``).
+
+    The dashboard asks for this at every unlock, for display only, so it reads the TOML of the
+    same files as ``load_catalogue`` without validating the rules: milliseconds, where the
+    catalogue's validation first loads the ``holidays`` package's list of countries. A file or
+    rule that does not read is skipped here; it is refused with a clear message where rules
+    are used (``load_catalogue``). The first file to name a rule id wins, as the catalogue
+    refuses duplicates anyway.
+    """
+    folders = [shipped_rules_dir()] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
+    places: dict[str, tuple[str, str]] = {}
+    for file in _rule_files(folders):
+        try:
+            entries = tomllib.loads(file.read_text(encoding="utf-8")).get("rule")
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+        for entry in entries if isinstance(entries, list) else ():
+            if not isinstance(entry, dict):
+                continue
+            rule_id, zone, place = entry.get("id"), entry.get("time_zone"), entry.get("place")
+            if all(isinstance(v, str) and v.strip() for v in (rule_id, zone, place)):
+                places.setdefault(rule_id.strip(), (zone.strip(), place.strip()))
+    return places
 
 
 def _plain(error: Any) -> str:

@@ -121,7 +121,8 @@ def _alert(alert: m.Alert, *, history: bool) -> list[Block]:
     ])
     warrants = tuple(
         (", ".join(x for x in (w.authority, p.country(w.issuing_country)) if x), w.reference or "",
-         p.day(w.issue_date), "\n".join(x for x in (w.charge.strip(), (w.charge_translation or "").strip()) if x))
+         p.day(w.issue_date), "\n".join(x.replace("\r\n", "\n").strip()
+                                         for x in (w.charge, w.charge_translation or "") if x.strip()))
         for w in p.by_id(alert.warrants))
     if warrants:
         out.append(Table(("Issued by", "Reference", "Date", "Charge"), warrants, (2.2, 1.6, 1.2, 4)))

@@ -228,7 +228,7 @@ def render(brief: snap.Brief, *, password: str | None = None, invariant: bool = 
     story = _cover(styles, brief) + _contents(styles, brief, toc) + body
     doc.build(story, canvasmaker=_held_pages_canvas(Furniture(styles, brief), doc.headings, toc, styles.toc[0]))
     data = buffer.getvalue()
-    return protect(data, password) if password else data
+    return protect(data, password) if password is not None else data
 
 
 # --- page furniture -----------------------------------------------------------------------------

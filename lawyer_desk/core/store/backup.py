@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 from lawyer_desk import __version__
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import DamagedDatabase, DamagedHeader, StoreError, WrongPassphrase
-from lawyer_desk.core.store import migrate
+from lawyer_desk.core.store import database, migrate
 from lawyer_desk.core.store.backup_file import (
     CHUNK,
     DATABASE,
@@ -113,6 +113,12 @@ def write_backup(store: Store, out: Path, *, created: datetime | None = None,
             store.copy_database(database_copy)
         except OSError as exc:
             raise _cannot_write(out, exc) from None
+        except database.DatabaseError as exc:
+            if database.refused_by_disk(exc):
+                raise StoreError(f"The backup cannot be written to {out.parent} ({exc}); "
+                                 "no backup file was left behind.") from None
+            raise DamagedDatabase(f"The database cannot be copied ({exc}); no backup was made. "
+                                  "Run 'lawyer-desk verify'.") from None
         progress.check()
         with store.open_copy(work, write=False) as copy:
             problems = copy.integrity_problems()
@@ -149,6 +155,7 @@ def write_backup(store: Store, out: Path, *, created: datetime | None = None,
                         "(it is not in the backup either)" for row in exhibits if row.object_name not in packed]
             with store.open_copy(work, write=False) as copy:
                 warnings += _sample_problems(copy, sample)
+            shutil.rmtree(work)  # before the rename: a backup under its final name leaves nothing beside it
             os.replace(temp, out)
         except OSError as exc:
             raise _cannot_write(out, exc) from None

@@ -28,6 +28,29 @@ def _damaged(detail: str) -> DamagedDatabase:
                            "restore it from a backup.")
 
 
+# SQLite result codes that say the disk or the folder refused (permission, read-only, I/O,
+# full, cannot open): the file may be sound, so they are never reported as damage.
+REFUSED_BY_DISK = {3, 8, 10, 13, 14}
+# Their messages, for errors raised without a code (the backup API's).
+_REFUSED_MESSAGES = ("disk I/O error", "database or disk is full", "unable to open database file",
+                     "attempt to write a readonly database", "access permission denied")
+
+
+def refused_by_disk(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in REFUSED_BY_DISK
+    return isinstance(exc, sqlcipher3.OperationalError) and str(exc) in _REFUSED_MESSAGES
+
+
+def unusable(exc: BaseException) -> StoreError:
+    """The error to show for a failure of the database file: refused by the disk, or damaged."""
+    if refused_by_disk(exc):
+        return StoreError(f"The case database cannot be read or written ({exc}): is the disk full or the "
+                          "folder read-only? Nothing was changed.")
+    return _damaged(str(exc))
+
+
 def connect(path: Path, raw_key: bytes, *, create: bool = False, readonly: bool = False) -> Any:
     """Open one keyed, checked connection. ``create`` alone may make a new file."""
     if not create:
@@ -53,7 +76,7 @@ def connect(path: Path, raw_key: bytes, *, create: bool = False, readonly: bool 
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
-            raise _damaged(str(exc)) from None
+            raise unusable(exc) from None
         if not create and app_id != APPLICATION_ID:
             raise _damaged("not a lawyer_desk database")
         if not readonly:

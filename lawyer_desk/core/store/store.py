@@ -17,7 +17,7 @@ from sqlmodel import Session
 from lawyer_desk.core import audit
 from lawyer_desk.core.errors import DamagedDatabase, DamagedHeader, NoStore, StoreError, StoreExists
 from lawyer_desk.core.paths import StorePaths
-from lawyer_desk.core.store import database, migrate
+from lawyer_desk.core.store import database, migrate, write_ahead_log
 from lawyer_desk.core.store.fileio import fsync_dir, write_atomic
 from lawyer_desk.core.store.keyheader import (
     KdfParams,
@@ -135,6 +135,12 @@ class Store:
             raise
 
     def _start(self) -> None:
+        # SQLite would silently drop committed changes after a damaged frame of the log.
+        damaged_log = write_ahead_log.problems(self.paths.database)
+        if damaged_log:
+            raise DamagedDatabase(f"The case database's write-ahead log is damaged ({damaged_log[0]}). Nothing was "
+                                  "changed; restore from a backup ('lawyer-desk restore --latest' keeps the damaged "
+                                  "files in quarantine/).")
         self.engine = database.make_engine(self.paths.database, self._db_key, readonly=not self.writable)
         try:
             with self.engine.connect() as conn:
@@ -146,8 +152,7 @@ class Store:
                 self._migrate()
         except SADatabaseError as exc:
             self.engine.dispose()
-            raise DamagedDatabase(f"The case database is damaged ({exc.orig}). Nothing was changed; "
-                                  "restore it from a backup.") from None
+            raise database.unusable(exc.orig) from None
         except BaseException:
             self.engine.dispose()
             raise
@@ -190,6 +195,8 @@ class Store:
     def _copy_before_migration(self, conn: Any, revision: str) -> None:
         folder = self.paths.premigration
         folder.mkdir(exist_ok=True)
+        for leftover in folder.glob(".case-*.tmp*"):  # of a copy killed half-way; we hold the lock
+            leftover.unlink(missing_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         self._copy_database_to(conn.connection.dbapi_connection, folder / f"case-{revision}-{stamp}.db")
 
