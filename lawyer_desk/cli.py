@@ -308,10 +308,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    # The database stack first: once PySide6 is loaded it reads the source of every module
-    # imported after it, which made start-up about 0.2 s slower (tests/benchmarks/gui_startup.py).
-    import lawyer_desk.core.cases
-    import lawyer_desk.core.store  # noqa: F401
+    # Only Qt and the unlock dialog before the first window: the database stack and the main
+    # window are imported behind it, while the passphrase is typed (see ui/app.py).
     from lawyer_desk.ui.app import run_gui
 
     return run_gui(store_dir(args))

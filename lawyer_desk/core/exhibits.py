@@ -367,7 +367,7 @@ def export_copy(store: Any, exhibit_id: int, target: Path, *, progress: Progress
                                                    exhibit.filename, exhibit.client_id)
     target = Path(target)
     if target.is_dir():
-        target = target / filename
+        target = target / (Path(filename.replace("\\", "/")).name.strip(". ") or f"exhibit-{exhibit_id}")
     Vault.of(store).export(name, target, sha256=sha256, size=size, progress=progress, cancel=cancel)
     try:
         _record(store, "exported", exhibit_id, client_id, f"decrypted copy written to {target.resolve()}")

@@ -8,8 +8,9 @@ correctly as text.
 
 import uuid
 from datetime import UTC, date, datetime, time
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
+from pydantic import AfterValidator, StringConstraints
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -313,6 +314,17 @@ class Contact(ContactBase, table=True):
 
 
 # --- Exhibits (evidence; the files are in the vault, see vault.py) --------------------------
+def _check_file_name(value: str) -> str:
+    # The name is used again when a copy is written out: it must not reach another folder.
+    if value in (".", "..") or any(c in value for c in "/\\\x00"):
+        raise ValueError("a file name without any folder part")
+    return value
+
+
+FileName = Annotated[str, AfterValidator(_check_file_name)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
 class ExhibitBase(SQLModel):
     """What the lawyer records about a piece of evidence, and the facts of its file."""
 
@@ -325,10 +337,10 @@ class ExhibitBase(SQLModel):
     language: Language | None = None
     confidential: bool = Field(default=False, description="Never disclose to the requesting state")
     notes: str | None = None
-    filename: str = Field(min_length=1, max_length=255, description="The file's name when it was added")
+    filename: FileName = Field(min_length=1, max_length=255, description="The file's name when it was added")
     media_type: str = "application/octet-stream"
     size: int = Field(ge=0)
-    sha256: str = Field(regex=r"^[0-9a-f]{64}$", description="SHA-256 of the original file, hex")
+    sha256: Sha256 = Field(description="SHA-256 of the original file, hex")
 
 
 class Exhibit(ExhibitBase, table=True):

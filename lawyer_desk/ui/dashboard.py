@@ -15,8 +15,18 @@ from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QUndoStack
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFocusEvent, QFontMetrics, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +45,7 @@ from PySide6.QtWidgets import (
 from lawyer_desk.core.codes import country_name
 from lawyer_desk.core.deadlines.agenda import AgendaChoices, AgendaFilter, AgendaItem, Urgency, agenda_choices
 from lawyer_desk.core.deadlines.rules import cutoff_places
+from lawyer_desk.core.errors import StoreError
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.vocab import DeadlineStatus, Forum
 from lawyer_desk.ui import local_time
@@ -47,6 +58,7 @@ from lawyer_desk.ui.labels import label
 from lawyer_desk.ui.undo import CaseEvents, push
 
 DAY_CHECK_MS = 60_000  # how often the dashboard looks whether the date has changed
+CHOICES_DELAY_MS = 50  # the filters' choices are read this long after the list is shown
 _IANA_IN_BRACKETS = re.compile(r" \([A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+\)")
 
 # What a typical cell holds, to size the columns without measuring 20,000 rows. Longer text
@@ -73,6 +85,22 @@ class _CutoffDelegate(QStyledItemDelegate):
             option.text = _IANA_IN_BRACKETS.sub("", text)  # type: ignore[attr-defined]
 
 
+class _FilterBox(QComboBox):
+    """A filter whose items are brought up to date before it opens or takes the arrow keys."""
+
+    def __init__(self, ensure: Callable[[], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self._ensure = ensure
+
+    def showPopup(self) -> None:
+        self._ensure()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._ensure()
+        super().focusInEvent(event)
+
+
 class DeadlineDashboard(QWidget):
     """All deadlines across cases (or of one case), filtered, with Mark done and Open case.
 
@@ -92,7 +120,13 @@ class DeadlineDashboard(QWidget):
         self.clock = clock or local_time.local_now
         self.case_id: int | None = None
         self._case_label = ""
+        # The filters' choices (three scans of the store) are read just after the list is painted,
+        # or when a filter is opened first: the lawyer sees the deadlines without waiting for them.
         self._stale = True  # the filter choices must be read (again)
+        self._choices_timer = QTimer(self)
+        self._choices_timer.setSingleShot(True)
+        self._choices_timer.setInterval(CHOICES_DELAY_MS)
+        self._choices_timer.timeout.connect(self.ensure_choices)
         self._pending = True  # the rows must be read (again) when the dashboard is next shown
         self._shown_day: date | None = None
         self.model = AgendaModel(store.session, self, today=today, local_zone=local_zone,
@@ -138,6 +172,7 @@ class DeadlineDashboard(QWidget):
         self.view.setAccessibleName(self.tr("Deadlines of all cases"))
         self._size_columns()
         self.view.setItemDelegateForColumn(Column.CUTOFF, _CutoffDelegate(self.view))
+        self.view.viewport().installEventFilter(self)
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -197,7 +232,7 @@ class DeadlineDashboard(QWidget):
         self._update_buttons()
 
     def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox(self)
+        combo = _FilterBox(self.ensure_choices, self)
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         combo.addItem(everything, None)
@@ -227,11 +262,6 @@ class DeadlineDashboard(QWidget):
     def reload(self) -> None:
         """Read the agenda again with the current filters, keeping the selection where it can."""
         selected = self.selected_ids()
-        if self._stale:
-            with self.store.session() as session:
-                choices = agenda_choices(session)
-            self._stale = False
-            self._fill_choices(choices)  # may change a filter whose value is gone: read the list after
         self.model.load(self.current_filter())
         self._shown_day = self.model.agenda.today
         self._show_summary()
@@ -243,6 +273,24 @@ class DeadlineDashboard(QWidget):
         if not again.isEmpty():
             self.view.selectionModel().select(again, QItemSelectionModel.SelectionFlag.Select)
         self._update_buttons()
+
+    def ensure_choices(self) -> None:
+        """Fill the filters with the lawyers, forums and countries of open cases, if not done
+        since they last changed; a chosen value that is gone goes back to "All" (and the list
+        is read again)."""
+        self._choices_timer.stop()
+        if not self._stale:
+            return
+        try:
+            with self.store.session() as session:
+                choices = agenda_choices(session)
+        except StoreError:  # closed meanwhile (locked, or the program is closing)
+            return
+        self._stale = False
+        before = self.current_filter()
+        self._fill_choices(choices)
+        if self.current_filter() != before:
+            self.reload()
 
     def _fill_choices(self, choices: AgendaChoices) -> None:
         lists: list[tuple[QComboBox, list[tuple[str, Any]]]] = [
@@ -285,7 +333,7 @@ class DeadlineDashboard(QWidget):
                                  else self.tr("1 deadline shown"))
 
     def refresh_choices(self) -> None:
-        """Read the lawyers, forums and countries again at the next load."""
+        """Read the lawyers, forums and countries again (after the next load)."""
         self._stale = True
 
     def _on_changed(self, table: str, _client_id: int) -> None:
@@ -302,6 +350,17 @@ class DeadlineDashboard(QWidget):
         if self._pending:
             self._pending = False
             self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The filters' choices are read once the list has been painted, not before.
+        if event.type() == QEvent.Type.Paint and self._stale and not self._choices_timer.isActive():
+            self._choices_timer.start()
+        return False
+
+    def hideEvent(self, event: Any) -> None:
+        # A closing window may close the store next: no deferred read may run after that.
+        self._choices_timer.stop()
+        super().hideEvent(event)
 
     def _check_day(self) -> None:
         if self._shown_day is not None and self.today() != self._shown_day:

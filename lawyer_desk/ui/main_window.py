@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         for key, cls, title in (
             ("overview", OverviewTab, self.tr("&Overview")), ("names", NamesTab, self.tr("&Names")),
             ("alerts", AlertsTab, self.tr("&Alerts")), ("proceedings", ProceedingsTab, self.tr("&Proceedings")),
-            ("deadlines", DeadlinesTab, self.tr("&Deadlines")), ("evidence", EvidenceTab, self.tr("E&vidence")),
+            ("deadlines", DeadlinesTab, self.tr("&Deadlines")), ("evidence", EvidenceTab, self.tr("Evidence")),
             ("notes", NotesTab, self.tr("No&tes")),
             ("chronology", ChronologyTab, self.tr("C&hronology")), ("contacts", ContactsTab, self.tr("Con&tacts")),
             ("history", HistoryTab, self.tr("H&istory")),
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         self.reopen_action = self._action(self.tr("&Reopen Case"), None,
                                           lambda: self.set_case_status(CaseStatus.open), case_menu)
         case_menu.addSeparator()
-        self.add_evidence_action = self._action(self.tr("Add &Evidence…"), "Ctrl+Shift+E", lambda: self.add_evidence(),
+        self.add_evidence_action = self._action(self.tr("Add &Evidence…"), "Ctrl+Shift+E", self.choose_evidence,
                                                 case_menu, "file-plus")
         case_menu.addSeparator()
         self.delete_client_action = self._action(self.tr("&Delete Client…"), "Ctrl+Shift+Del",
@@ -455,16 +455,17 @@ class MainWindow(QMainWindow):
             if len(evidence) < len(paths):
                 self.import_paths([p for p in paths if p not in evidence])
 
-    def add_evidence(self, paths: list[Path] | None = None) -> None:
-        """Add files to the open case's evidence (chosen in a file dialog when none are given)."""
-        if self.client_id is None:
-            return
-        evidence = self.case_tabs["evidence"]
-        self.tabs.setCurrentWidget(evidence)
-        if paths is None:
-            evidence.commands.add_files()
-        else:
-            evidence.commands.add_paths(paths)
+    def choose_evidence(self) -> None:
+        """Choose files in a file dialog and add them to the open case's evidence."""
+        if self.client_id is not None:
+            self.tabs.setCurrentWidget(self.case_tabs["evidence"])
+            self.case_tabs["evidence"].commands.add_files()
+
+    def add_evidence(self, paths: list[Path]) -> None:
+        """Add files to the open case's evidence, on its Evidence tab."""
+        if self.client_id is not None:
+            self.tabs.setCurrentWidget(self.case_tabs["evidence"])
+            self.case_tabs["evidence"].commands.add_paths(paths)
 
     # -- window state -------------------------------------------------------------------
     def _restore_layout(self) -> None:

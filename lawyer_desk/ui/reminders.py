@@ -46,6 +46,7 @@ MAX_WAIT_MS = 60 * 60 * 1000  # look again at least hourly: the machine may have
 MIN_WAIT_MS = 1000
 RECHECK_AFTER_CHANGE_MS = 500  # a deadline added or moved may bring a reminder due now
 TRAY_LINES = 5
+BANNER_LINES = 5  # then "and N more": after a long absence there may be hundreds, and the list is one click away
 TRAY_SHOW_MS = 15_000
 BANNER_STYLE = ("QFrame#reminder_banner { background-color: #fff3cd; border: 1px solid #c9a227; border-radius: 4px; }"
                 " QFrame#reminder_banner QLabel { color: #4e3b00; }")
@@ -116,15 +117,21 @@ class ReminderBanner(QFrame):
         layout.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
         self.texts: list[str] = []
+        self.count = 0
         self.hide()
 
     def set_reminders(self, reminders: list[Reminder], at: datetime) -> None:
-        self.texts = [reminder_text(reminder, at) for reminder in reminders]
-        count = len(self.texts)
-        self.heading.setText(self.tr("Deadline reminder") if count == 1
-                             else self.tr("%1 deadline reminders").replace("%1", str(count)))
-        self.lines.setText("<br>".join(html.escape(line) for line in self.texts))
-        self.setVisible(bool(self.texts))
+        """Show the first ``BANNER_LINES`` reminders (the most pressing: they come by due date) and how
+        many more there are; ``texts`` are the lines shown, ``count`` all the reminders."""
+        self.count = len(reminders)
+        self.texts = [reminder_text(reminder, at) for reminder in reminders[:BANNER_LINES]]
+        lines = [html.escape(line) for line in self.texts]
+        if self.count > BANNER_LINES:
+            lines.append(html.escape(tr("and %1 more").replace("%1", str(self.count - BANNER_LINES))))
+        self.heading.setText(self.tr("Deadline reminder") if self.count == 1
+                             else self.tr("%1 deadline reminders").replace("%1", str(self.count)))
+        self.lines.setText("<br>".join(lines))
+        self.setVisible(bool(self.count))
 
 
 class ReminderService(QObject):

@@ -17,6 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent, QFontMetrics
@@ -37,9 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from lawyer_desk.core.errors import LawyerDeskError, WrongPassphrase
-from lawyer_desk.core.store import KdfParams, Store, unlock
+from lawyer_desk.core.store import KdfParams
 from lawyer_desk.core.store.keyheader import KeyHeader
 from lawyer_desk.ui import alerts, tasks
+
+if TYPE_CHECKING:
+    from lawyer_desk.core.store import Store
 
 MIN_PASSPHRASE = 8  # the command line's minimum too (cli.MIN_PASSPHRASE)
 FOLDER_WIDTH_PX = 360
@@ -48,6 +52,20 @@ DIALOG_WIDTH_PX = 500
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("unlock", text)
+
+
+# The store module brings SQLAlchemy and the models: imported when first needed, so that this
+# dialog is painted without them (``app`` imports them in the background meanwhile).
+def unlock(root: Path, passphrase: str) -> tuple[KeyHeader, bytes]:
+    from lawyer_desk.core.store import unlock as unlock_store
+
+    return unlock_store(root, passphrase)
+
+
+def _store_class() -> type[Store]:
+    from lawyer_desk.core.store import Store
+
+    return Store
 
 
 # --- the strength hint ------------------------------------------------------------------------
@@ -211,7 +229,7 @@ class _KeyDialog(QDialog):
             return
         header, data_key = key
         try:
-            self.store = Store.open_with_key(self.folder, header, data_key)
+            self.store = _store_class().open_with_key(self.folder, header, data_key)
         except Exception as exc:
             self._failed(exc)
             return
@@ -321,7 +339,7 @@ class CreateStoreDialog(_KeyDialog):
             progress.report(1, 3, creating)
             # Made and closed on this thread (its lock is this thread's), then opened again on
             # the GUI thread with the key unwrapped here: one more derivation, off the GUI thread.
-            Store.create(folder, passphrase, params).close()
+            _store_class().create(folder, passphrase, params).close()
             progress.report(2, 3, opening)
             return unlock(folder, passphrase)
 

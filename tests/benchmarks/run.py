@@ -194,12 +194,12 @@ def make_queries(case_files: list[cj.CaseFileV1], words: syn.TextMaker, per_kind
 
 
 def query_plan(store: Store, query: str) -> list[str]:
-    """The plan of the ranked query ``search.search_results`` runs below the cap."""
+    """The plans of the queries ``search.search_results`` runs: the first pass (newest
+    matches), then the ranked one below the cap."""
     with store.session() as session:
-        rows = session.execute(text("EXPLAIN QUERY PLAN "
-                                    + search._RANKED.format(snippet=search._SNIPPET)),  # the ranked query, as run
-                               {"q": search.match_expression(query), "limit": 50})
-        return [str(row[-1]) for row in rows]
+        params = {"q": search.match_expression(query), "limit": 50, "lo": 0, "hi": 2**62}
+        return [str(row[-1]) for sql in (search._NEWEST, search._RANKED.format(snippet=search._SNIPPET))
+                for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params)]
 
 
 def run_searches(store: Store, queries: list[tuple[str, str]], limit: int = 50) -> dict[str, Any]:

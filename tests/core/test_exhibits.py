@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import json
 import os
 from pathlib import Path
 
@@ -467,3 +468,31 @@ def test_import_refuses_a_case_whose_evidence_differs(store: Store, case_id: int
         assert not any((other.paths.vault).glob("*")), "no object of the refused case stays in the vault"
     finally:
         other.close()
+
+
+def test_a_case_file_cannot_point_outside_its_evidence_folder() -> None:
+    exhibit = {"number": "1", "title": "Warrant", "filename": "warrant.pdf", "size": 3, "sha256": "a" * 64,
+               "file": "1 - warrant.pdf"}
+    document = {"format": cj.FORMAT, "version": 1, "client": {"display_name": "Someone"}}
+    cj.parse(json.dumps({**document, "exhibits": [exhibit]}).encode(), "case.json")
+    for field, value in (("file", "../../.ssh/authorized_keys"), ("file", "..\\evil.exe"),
+                         ("filename", "../outside.pdf"), ("filename", ".."), ("sha256", "not-a-hash")):
+        raw = json.dumps({**document, "exhibits": [{**exhibit, field: value}]}).encode()
+        with pytest.raises(InvalidInput, match=rf"exhibits\[0\]\.{field}"):
+            cj.parse(raw, "case.json")
+    twice = {**document, "exhibits": [exhibit, {**exhibit, "number": "2"}]}
+    with pytest.raises(InvalidInput, match=r"exhibits\[1\]\.file: .* used twice"):
+        cj.parse(json.dumps(twice).encode(), "case.json")
+    dangling = {**document, "exhibits": [{**exhibit, "translation_of": "9"}]}
+    with pytest.raises(InvalidInput, match=r"exhibits\[0\]\.translation_of"):
+        cj.parse(json.dumps(dangling).encode(), "case.json")
+
+
+def test_missing_exhibit_triggers_are_noticed(store: Store) -> None:
+    from lawyer_desk.core.search import missing_triggers
+
+    with store.session() as session:
+        assert missing_triggers(session) == []
+        session.execute(text("DROP TRIGGER exhibit_text_search_insert"))
+        assert missing_triggers(session) == ["exhibit_text_search_insert"]
+        session.rollback()

@@ -165,3 +165,35 @@ def test_restore_latest_replaces_a_damaged_store(store: Path) -> None:
     assert (Path(report["quarantine"]) / "case.db").read_bytes() == damaged
     assert contents(store) == expected
     assert_ok(run_cli("verify", "--data-dir", store))
+
+
+def test_verify_names_the_damaged_page_and_log(store: Path, tmp_path: Path) -> None:
+    """``verify`` runs SQLCipher's page check; a damaged write-ahead log is refused in one line."""
+    with Store.open(store, PASSPHRASE) as opened:
+        assert opened.engine is not None
+        with opened.engine.connect() as conn:
+            page = int(conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'note'").scalar())
+    log_store = tmp_path / "log"
+    shutil.copytree(store, log_store)
+    data = bytearray((store / "case.db").read_bytes())
+    data[(page - 1) * 4096 + 2222] ^= 0x01
+    (store / "case.db").write_bytes(bytes(data))
+    # A log with committed frames, then one of its frames damaged.
+    with Store.open(log_store, PASSPHRASE) as opened:
+        from lawyer_desk.core import models as m
+
+        for i in range(3):
+            with opened.session() as session:
+                session.add(m.Client(display_name=f"late {i}"))
+        shutil.copytree(log_store, tmp_path / "crashed", ignore=shutil.ignore_patterns("lock"))
+    wal = tmp_path / "crashed" / "case.db-wal"
+    data = bytearray(wal.read_bytes())
+    data[32 + 24 + 100] ^= 0x01  # inside the first frame
+    wal.write_bytes(bytes(data))
+    page_check, log_check = run_many([("verify", "--data-dir", store, "--json"),
+                                      ("cases", "--data-dir", tmp_path / "crashed")])
+    assert page_check.returncode == 1, page_check.stderr
+    report = json.loads(page_check.stdout)
+    assert report["ok"] is False
+    assert f"encryption: HMAC verification failed for page {page}" in report["database"]
+    assert_error(log_check, 6, "write-ahead log is damaged", "case.db-wal is damaged at frame 1")

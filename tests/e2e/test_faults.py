@@ -17,6 +17,7 @@ capabilities that bypass permissions (``setpriv``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -156,10 +157,9 @@ class Workers:
         assert started.startswith("started "), started
         if kill_after is not None:
             time.sleep(kill_after)
-            try:
+            # Not yet reaped by the server even if it finished first, so the id is still its own.
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(started.split()[1]), signal.SIGKILL)
-            except ProcessLookupError:
-                pass  # it finished first
         lines = [started]
         while not lines[-1].startswith("ended"):
             lines.append(self._line())
@@ -394,3 +394,117 @@ def test_killed_migration(workers: Workers, tmp_path: Path, rng: random.Random) 
         shutil.rmtree(root)
 
     _rounds(workers, job, rng, check, step_kills=6, timed_kills=10)
+
+
+# --- a full disk ---------------------------------------------------------------------------
+def _limited(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None, limit: int | None = None,
+         unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
+    """The command line in a real process, with a file-size limit or without write permission overrides."""
+    command = [sys.executable, "-m", "lawyer_desk", *map(str, args)]
+    if unprivileged and os.geteuid() == 0:
+        command = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    # No byte-code is written: a limited process would leave truncated .pyc files behind.
+    return subprocess.run(command, cwd=REPO, env={**(env or cli_env()), "PYTHONDONTWRITEBYTECODE": "1"},
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT, check=False,
+                          preexec_fn=None if limit is None else _limited(limit))
+
+
+@pytest.fixture
+def copied(template: tuple[Path, dict[str, Any]], tmp_path: Path) -> Path:
+    root = tmp_path / "store"
+    shutil.copytree(template[0], root)
+    return root
+
+
+def _store_files(root: Path) -> dict[str, str]:
+    """The files that make the store, as they are (a read-only open may add an empty log and its index)."""
+    return {name: digest for name, digest in digests(root).items()
+            if name.split("/")[0] in ("case.db", "keyheader", "keyheader.spare", "vault")}
+
+
+def test_disk_full(copied: Path, template: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    _, expected = template
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(case_document(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    database_size = (copied / "case.db").stat().st_size
+    before = _store_files(copied)
+    rows = counts(copied)
+
+    # A case import whose write-ahead log cannot grow: refused whole, the store as it was.
+    result = _run("import-case", case_file, "--data-dir", copied, limit=40_000)
+    assert_error(result, 1, "the disk refused a write", "Nothing was half-written")
+    assert counts(copied) == rows
+
+    # A backup that cannot copy the database, and one that cannot write the file: nothing left.
+    for limit in (100_000, database_size + 100_000):
+        result = _run("backup", "--out", out / "b.ldbackup", "--data-dir", copied, limit=limit)
+        assert_error(result, 1, "The backup cannot be written", "no backup file was left behind")
+        assert list(out.iterdir()) == []
+    result = _run("backup", "--data-dir", copied, limit=database_size + 100_000)
+    assert_error(result, 1, "The backup cannot be written")
+    assert not [p for p in (copied / "backups").iterdir()]
+
+    # A restore that cannot write the store: no target, nothing beside it.
+    with Store.open(copied, PASSPHRASE) as store:
+        write_backup(store, out / "good.ldbackup")
+    result = _run("restore", out / "good.ldbackup", "--data-dir", tmp_path / "restored", limit=database_size // 2)
+    assert_error(result, 1, "nothing was restored")
+    assert not (tmp_path / "restored").exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+    # A passphrase change on a disk that takes nothing more: refused, the old passphrase still opens it.
+    result = _run("passwd", "--data-dir", copied, env=cli_env(LAWYER_DESK_NEW_PASSPHRASE=NEW), limit=1000)
+    assert_error(result, 1, "is the disk full")
+    after = _store_files(copied)
+    assert {k: after[k] for k in ("keyheader", "keyheader.spare")} == {k: before[k] for k in ("keyheader",
+                                                                                               "keyheader.spare")}
+    assert {k: v for k, v in after.items() if k.startswith("vault/")} == {
+        k: v for k, v in before.items() if k.startswith("vault/")}
+    assert contents(copied) == expected
+
+
+# --- a read-only store folder ---------------------------------------------------------------
+def _freeze(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(stat.S_IMODE(path.stat().st_mode) & ~0o222)
+
+
+def _thaw(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(stat.S_IMODE(path.stat().st_mode) | 0o200)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None,
+                    reason="as root, a read-only folder needs setpriv to drop the permission overrides")
+def test_read_only_store_folder(copied: Path, template: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    _, expected = template
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(case_document(), ensure_ascii=False), encoding="utf-8")
+    for index in ("case.db-wal", "case.db-shm"):  # as the program leaves a store it closed
+        (copied / index).unlink(missing_ok=True)
+    before = digests(copied)
+    _freeze(copied)
+    try:
+        new_passphrase = cli_env(LAWYER_DESK_NEW_PASSPHRASE=NEW)
+        for args, env in [(("import-case", case_file), None), (("backup",), None),
+                          (("backup", "--out", tmp_path / "b.ldbackup"), None), (("passwd",), new_passphrase),
+                          (("restore", "--latest"), None)]:
+            result = _run(*args, "--data-dir", copied, env=env, unprivileged=True)
+            assert_error(result, 1, "cannot be written", "read-only", "Nothing was changed")
+        # Even reading needs to create the log's index beside the database: a clear refusal too.
+        result = _run("cases", "--data-dir", copied, unprivileged=True)
+        assert_error(result, 1, "cannot be read or written", "read-only")
+    finally:
+        _thaw(copied)
+    assert digests(copied) == before
+    assert not (tmp_path / "b.ldbackup").exists()
+    assert contents(copied) == expected

@@ -53,7 +53,9 @@ def _column(dashboard: DeadlineDashboard, column: Column) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
-def _choose(combo: QComboBox, value: object) -> None:
+def _choose(qtbot, combo: QComboBox, value: object) -> None:
+    """Choose a filter's value once the choices have been read (just after the list is shown)."""
+    qtbot.waitUntil(lambda: combo.count() > 1)
     index = combo.findData(value)
     assert index > 0, f"{value!r} is not offered"
     combo.setCurrentIndex(index)
@@ -118,14 +120,14 @@ def test_filters_narrow_the_dashboard(qtbot, store: Store, ids) -> None:
     window = _window(qtbot, store)
     dashboard = window.dashboard
     everything = dashboard.model.rowCount()
-    _choose(dashboard.lawyer_filter, "A. Kowalska")
+    _choose(qtbot, dashboard.lawyer_filter, "A. Kowalska")
     assert set(_column(dashboard, Column.LAWYER)) == {"A. Kowalska"}
     assert 0 < dashboard.model.rowCount() < everything
     dashboard.lawyer_filter.setCurrentIndex(0)
-    _choose(dashboard.forum_filter, "ccf")
+    _choose(qtbot, dashboard.forum_filter, "ccf")
     assert set(_column(dashboard, Column.FORUM)) == {"CCF"}
     dashboard.forum_filter.setCurrentIndex(0)
-    _choose(dashboard.country_filter, "RS")
+    _choose(qtbot, dashboard.country_filter, "RS")
     assert set(_column(dashboard, Column.CLIENT)) == {"Aleksei Vetrov"}
     dashboard.country_filter.setCurrentIndex(0)
     assert dashboard.model.rowCount() == everything

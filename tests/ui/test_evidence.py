@@ -296,6 +296,8 @@ def test_files_that_cannot_be_previewed_say_so(qtbot: Any, tab: EvidenceTab, inc
     (incoming / "fake.pdf").write_bytes(b"<html>a web page saved as .pdf</html>")
     ids = {r.path.name: r.exhibit_id for r in add(tab, incoming / "data.bin", incoming / "fake.pdf",
                                                   incoming / "letter.txt")}
+    (summary,) = recorded_alerts.calls
+    assert "✓ fake.pdf — added as exhibit 2 (the file is not a readable PDF" in summary.text  # why no search text
     tab.select_exhibit(ids["data.bin"])
     tab.load_preview()
     assert tab.preview.mode == "message"
@@ -396,3 +398,31 @@ def test_filter_box_kind_filter_and_sorting(tab: EvidenceTab, store: Store, inco
     tab.view.sortByColumn(Column.SIZE, Qt.SortOrder.DescendingOrder)
     sizes = [r.size for r in sorted(tab.rows, key=lambda r: -r.size)]
     assert cells(tab.view, Column.SIZE) == [size_text(s) for s in sizes]
+
+
+def test_the_dividers_are_where_the_lawyer_left_them(qtbot: Any, store: Store, case_id: int) -> None:
+    first, _events, _undo = make_tab(qtbot, EvidenceTab, store)
+    first.resize(900, 700)
+    first.show()
+    first.splitter.setSizes([150, 500])
+    first.lower_splitter.setSizes([300, 560])
+    wanted = (first.splitter.sizes(), first.lower_splitter.sizes())
+    first.hide()
+    second, _events, _undo = make_tab(qtbot, EvidenceTab, store)
+    second.resize(900, 700)
+    second.show()
+    assert (second.splitter.sizes(), second.lower_splitter.sizes()) == wanted
+
+
+def test_a_damaged_file_is_not_previewed_and_says_why(tab: EvidenceTab, store: Store, incoming: Path,
+                                                      recorded_alerts: Any, immediate_tasks: Any) -> None:
+    (result,) = add(tab, incoming / "letter.txt")
+    damaged = object_path(store, result.exhibit_id)
+    data = bytearray(damaged.read_bytes())
+    data[-3] ^= 0x80
+    damaged.write_bytes(bytes(data))
+    tab.select_exhibit(result.exhibit_id)
+    tab.load_preview(again=True)
+    assert tab.preview.mode == "message"
+    assert "failed its check" in tab.preview.message.text() and "chunk 1" in tab.preview.message.text()
+    assert tab.custody.events() == ["added"]  # nothing was shown, so nothing was viewed

@@ -88,7 +88,7 @@ def test_an_edit_is_undoable_and_in_the_custody(tab: EvidenceTab, monkeypatch: p
     tab.commands.edit.trigger()
     assert cells(tab.view, Column.CONFIDENTIAL) == ["", "Confidential"]
     assert cells(tab.view, Column.KIND) == ["Other", "Warrant"]
-    assert tab.details.values["translation_of"].text() == "1 – warrant"
+    assert tab.details.value("translation_of") == "1 – warrant"
     assert tab.custody.events() == ["added", "changed"]
     tab.undo.undo()
     assert cells(tab.view, Column.CONFIDENTIAL) == ["", ""]

@@ -15,10 +15,16 @@ from lawyer_desk.core import models as m
 from lawyer_desk.core.demo import demo_cases
 from lawyer_desk.core.store import Store
 from lawyer_desk.ui import plaintext_copies
+from lawyer_desk.ui.case_view.evidence_edit import ExhibitDialog, changes_of
+from lawyer_desk.ui.case_view.evidence_model import Column
 from lawyer_desk.ui.main_window import MainWindow
+from lawyer_desk.ui.tasks import ProgressDialog
+from tests.ui.case_view.demo_case import cells
+from tests.ui.case_view.fill_dialog import set_field
 from tests.ui.test_evidence import (  # noqa: F401 (private_temp is a fixture used here too)
     choose_files,
     drop_event,
+    photo_png,
     private_temp,
     report_pdf,
 )
@@ -123,3 +129,47 @@ def test_closing_the_window_wipes_the_copies_made_for_other_programs(
     assert copy is not None and copy.exists()
     assert window.close()
     assert not copy.exists() and plaintext_copies.copies() == []
+
+
+def test_a_lawyer_drops_two_files_previews_marks_confidential_verifies_and_reads_the_custody(
+        qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorded_alerts: Any) -> None:
+    """The scenario of the issue, on the real thread pool: progress is reported while the files go in."""
+    client_id = _open_first_case(window)
+    pdf = report_pdf(tmp_path / "ccf-decision.pdf", "Commission for the Control of INTERPOL's Files", "Decision")
+    photo = photo_png(tmp_path / "photo.png", 800, 600)
+    reported: list[tuple[int, int]] = []
+    shown = ProgressDialog.show_progress
+
+    def watch(dialog: ProgressDialog, done: int, total: int, label: str) -> None:
+        reported.append((done, total))
+        shown(dialog, done, total, label)
+
+    monkeypatch.setattr(ProgressDialog, "show_progress", watch)
+    inside_case = window.tabs.mapTo(window, QPoint(window.tabs.width() // 2, window.tabs.height() // 2))
+    drop, _data = drop_event([pdf, photo], inside_case)
+    window.dropEvent(drop)
+    total = pdf.stat().st_size + photo.stat().st_size
+    assert reported and reported[-1] == (total, total)
+
+    evidence = window.case_tabs["evidence"]
+    assert cells(evidence.view, Column.TITLE) == ["ccf-decision", "photo"]
+    first = evidence.rows[0]
+    evidence.select_exhibit(first.id)
+    qtbot.waitUntil(lambda: evidence.preview.mode == "pdf", timeout=10_000)
+
+    def mark_confidential(parent: Any, row: Any, others: Any) -> tuple[dict[str, Any], bool]:
+        dialog = ExhibitDialog("Exhibit", row, others, parent)
+        set_field(dialog.form, "confidential", True)
+        dialog.accept()
+        return changes_of(row, dialog.result_values), True
+
+    monkeypatch.setattr(ExhibitDialog, "ask", staticmethod(mark_confidential))
+    evidence.commands.edit.trigger()
+    assert cells(evidence.view, Column.CONFIDENTIAL) == ["Confidential", ""]
+    evidence.commands.verify.trigger()
+    assert cells(evidence.view, Column.VERIFIED)[0] == "Intact"
+    qtbot.waitUntil(lambda: evidence.custody.events() == ["added", "viewed", "changed", "verified"], timeout=10_000)
+    window.undo_action.trigger()  # the edit is on the window's undo stack
+    assert cells(evidence.view, Column.CONFIDENTIAL) == ["", ""]
+    with window.store.session() as session:
+        assert [r.filename for r in exhibits.rows(session, client_id)] == ["ccf-decision.pdf", "photo.png"]

@@ -76,16 +76,21 @@ def stored_offsets(stored: Any) -> set[int]:
 
 
 # Each unseen offset of each open deadline of an open case, with the day its reminder fires,
-# worked out by SQLite (JSON1) so that only the reminders in question reach Python.
-_OFFSETS_SQL = """
-SELECT d.id, d.client_id, c.uid, c.display_name, d.title, d.due_date, d.due_time, d.time_zone, r.value,
-       date(d.due_date, printf('-%d days', r.value)) AS fires
+# worked out by SQLite (JSON1) so that only the reminders in question reach Python. Both run
+# at every unlock over every open deadline: the day is compared as a Julian day number (date
+# text is made only for the rows returned), and a deadline with no reminder seen yet skips
+# the look into ``reminders_seen``.
+_UNSEEN = """
 FROM deadline d JOIN client c ON c.id = d.client_id, json_each(d.reminder_days) AS r
 WHERE d.status = 'open' AND c.status = 'open' AND r.type = 'integer' AND r.value >= 0
-  AND r.value NOT IN (SELECT s.value FROM json_each(d.reminders_seen) AS s WHERE s.type = 'integer')
+  AND julianday(d.due_date) - r.value {compare} julianday(?)
+  AND (d.reminders_seen IS NULL OR d.reminders_seen = '[]'
+       OR r.value NOT IN (SELECT s.value FROM json_each(d.reminders_seen) AS s WHERE s.type = 'integer'))
 """
-_DUE_SQL = _OFFSETS_SQL + " AND fires <= ? ORDER BY d.due_date, d.id, r.value"
-_NEXT_SQL = "SELECT min(fires) FROM (" + _OFFSETS_SQL + ") WHERE fires > ?"  # noqa: S608 (constants only)
+_DUE_SQL = ("SELECT d.id, d.client_id, c.uid, c.display_name, d.title, d.due_date, d.due_time, d.time_zone, r.value, "
+            "date(julianday(d.due_date) - r.value) AS fires" + _UNSEEN.format(compare="<=")
+            + "ORDER BY d.due_date, d.id, r.value")
+_NEXT_SQL = "SELECT date(min(julianday(d.due_date) - r.value))" + _UNSEEN.format(compare=">")
 
 
 def _aware(now: datetime) -> datetime:

@@ -298,25 +298,42 @@ def cutoff_places(user_dir: Path | None = None) -> dict[str, tuple[str, str]]:
     "16:00 Strasbourg time (Europe/Paris)" only if the rule says so (``place``).
 
     The dashboard asks for this at every unlock, for display only, so it reads the TOML of the
-    same files as ``load_catalogue`` without validating the rules: milliseconds, where the
-    catalogue's validation first loads the ``holidays`` package's list of countries. A file or
-    rule that does not read is skipped here; it is refused with a clear message where rules
-    are used (``load_catalogue``). The first file to name a rule id wins, as the catalogue
-    refuses duplicates anyway.
+    same files as ``load_catalogue`` without validating the rules: milliseconds (nothing once a
+    file was read and has not changed), where the catalogue's validation first loads the
+    ``holidays`` package's list of countries. A file or rule that does not read is skipped
+    here; it is refused with a clear message where rules are used (``load_catalogue``). The
+    first file to name a rule id wins, as the catalogue refuses duplicates anyway.
     """
     folders = [shipped_rules_dir()] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
     places: dict[str, tuple[str, str]] = {}
     for file in _rule_files(folders):
-        try:
-            entries = tomllib.loads(file.read_text(encoding="utf-8")).get("rule")
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        for rule_id, seat in _file_places(file).items():
+            places.setdefault(rule_id, seat)
+    return places
+
+
+_places_read: dict[Path, tuple[tuple[int, int], dict[str, tuple[str, str]]]] = {}
+
+
+def _file_places(file: Path) -> dict[str, tuple[str, str]]:
+    """The places named in one rule file, read again only when the file has changed."""
+    try:
+        stat = file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = _places_read.get(file)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        entries = tomllib.loads(file.read_text(encoding="utf-8")).get("rule")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    places: dict[str, tuple[str, str]] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, dict):
             continue
-        for entry in entries if isinstance(entries, list) else ():
-            if not isinstance(entry, dict):
-                continue
-            rule_id, zone, place = entry.get("id"), entry.get("time_zone"), entry.get("place")
-            if all(isinstance(v, str) and v.strip() for v in (rule_id, zone, place)):
-                places.setdefault(rule_id.strip(), (zone.strip(), place.strip()))
+        rule_id, zone, place = entry.get("id"), entry.get("time_zone"), entry.get("place")
+        if all(isinstance(v, str) and v.strip() for v in (rule_id, zone, place)):
+            places.setdefault(rule_id.strip(), (zone.strip(), place.strip()))
+    _places_read[file] = (stamp, places)
     return places
 
 

@@ -182,7 +182,8 @@ def proceedings(ctx: Context) -> list[Block]:
     """Proceedings; outside the defence only those under way (a planned one is strategy)."""
     shown = [x for x in p.by_id(ctx.client.proceedings)
              if ctx.template.addressee == "internal" or x.status != ProceedingStatus.planned]
-    rows = tuple((p.FORUMS.get(x.forum, p.words(x.forum)), ", ".join(y for y in (x.authority, p.country(x.country)) if y),
+    rows = tuple((p.FORUMS.get(x.forum, p.words(x.forum)),
+                  ", ".join(y for y in (x.authority, p.country(x.country)) if y),
                   x.reference or "", x.stage or "", p.words(x.status),
                   " – ".join(y for y in (p.day(x.opened), p.day(x.decided)) if y))
                  for x in shown)

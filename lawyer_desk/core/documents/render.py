@@ -25,7 +25,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -33,6 +32,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from lawyer_desk import __version__
 from lawyer_desk.core.documents import fonts, scripts
@@ -51,6 +51,7 @@ HEADER_FILL = colors.HexColor("#eceff1")
 NUMBER_INDENT = 9 * mm
 ITEM_INDENT = 16 * mm
 PAGE_NUMBER_SLOT = 12 * mm  # the room the table of contents keeps for page numbers
+TABLE_PADDING = 4
 
 
 # --- styles --------------------------------------------------------------------------------------
@@ -84,6 +85,13 @@ class Styles:
         self.toc = [_style("toc0", fonts.SANS, 10.5, 15, spaceBefore=4, rightIndent=PAGE_NUMBER_SLOT + 4 * mm),
                     _style("toc1", fonts.SERIF, 9.5, 13, leftIndent=8 * mm, rightIndent=PAGE_NUMBER_SLOT + 4 * mm)]
         self._variants: dict[tuple[str, bool, bool], ParagraphStyle] = {}
+        self._plain: dict[str, Any] = {}
+
+    def plain_fragment(self, style: ParagraphStyle, text: str) -> Any:
+        """The fragment ReportLab's parser makes of plain ``text`` in ``style`` (copied from one it made)."""
+        if style.name not in self._plain:
+            self._plain[style.name] = Paragraph("x", style).frags[0]
+        return self._plain[style.name].clone(text=cleanBlockQuotedText(text))
 
     def variant(self, style: ParagraphStyle, markup: Markup) -> ParagraphStyle:
         """``style`` with shaping on for Arabic-script runs, aligned right for a right-to-left paragraph."""
@@ -105,7 +113,7 @@ class Para(Paragraph):
 
     _wrapped: tuple[float, float, float] | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if (self._wrapped is not None and self._wrapped[0] == availWidth and self.style is self._wrapped_style
                 and hasattr(self, "blPara")):
             return self._wrapped[1], self._wrapped[2]
@@ -123,7 +131,11 @@ def para(styles: Styles, text: str, style: ParagraphStyle, width: float, *, base
     """A paragraph of user or template text: escaped, one font per script, right-to-left runs ordered."""
     indent = style.leftIndent + style.rightIndent
     markup = scripts.markup(text, _face(style), size=style.fontSize, max_width=width - indent, base=base)
-    return Para(markup.text, styles.variant(style, markup), **kwargs)
+    style = styles.variant(style, markup)
+    if "<" in markup.text or "&" in markup.text:
+        return Para(markup.text, style, **kwargs)
+    # Plain text in the style's own font (most paragraphs): skip ReportLab's markup parser.
+    return Para(markup.text, style, frags=[styles.plain_fragment(style, markup.text)], **kwargs)
 
 
 class Heading(Paragraph):
@@ -159,7 +171,7 @@ class BriefDocument(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
-            top = self.frame._y + flowable.height + flowable.style.spaceAfter  # noqa: SLF001 (where it was put)
+            top = self.frame._y + flowable.height + flowable.style.spaceAfter
             self.headings.append(Mark(self.page, flowable.key, flowable.outline, flowable.level, top))
 
 
@@ -260,7 +272,8 @@ class Furniture:
         self.reference.wrapOn(canvas, self.left, 30 * mm)
         self.reference.drawOn(canvas, MARGIN_LEFT, self.top_rule + 2 * mm)
         _, height = self.marking.wrapOn(canvas, TEXT_WIDTH - self.left, 30 * mm)
-        self.marking.drawOn(canvas, MARGIN_LEFT + self.left, self.top_rule + 2 * mm + self.marking.style.leading - height)
+        baseline = self.top_rule + 2 * mm + self.marking.style.leading  # of its first line: it wraps upwards
+        self.marking.drawOn(canvas, MARGIN_LEFT + self.left, baseline - height)
         _, height = self.stamp.wrapOn(canvas, self.stamp_width, 20 * mm)
         self.stamp.drawOn(canvas, MARGIN_LEFT, self.bottom_rule - 1.5 * mm - height)
         canvas.endForm()
@@ -324,8 +337,8 @@ def _contents(styles: Styles, brief: snap.Brief, toc: list[TocEntry]) -> list[Fl
 
 def _toc_entry_end(canvas: Canvas, _kind: str, form: str) -> None:
     """Dots from the end of the entry's text to the page number, then the number (a form drawn last)."""
-    x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]  # noqa: SLF001 (as ReportLab's own TOC)
-    font, size = canvas._fontname, canvas._fontsize  # noqa: SLF001
+    x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+    font, size = canvas._fontname, canvas._fontsize
     right = TEXT_WIDTH - PAGE_NUMBER_SLOT
     dot = stringWidth(" .", font, size)
     dots = int((right - x - 2) / dot)
@@ -384,21 +397,28 @@ def _block(styles: Styles, brief: snap.Brief, block: snap.Block, numbers: _Numbe
 _TABLE_FONT = [("FONTNAME", (0, 0), (-1, -1), fonts.SERIF), ("FONTSIZE", (0, 0), (-1, -1), 9)]
 
 
+def _keep_whole(rows: int, at_most: int) -> list[tuple[Any, ...]]:
+    """A short table is never split across pages (a heading before it stays with it: a table
+    kept whole by ``KeepTogether`` would not)."""
+    return [("NOSPLIT", (0, 0), (-1, -1))] if rows <= at_most else []
+
+
 def _fields(styles: Styles, block: snap.Fields) -> Flowable:
     widths = (TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72)
     rows = [[para(styles, label, styles.label, widths[0]), para(styles, value, styles.value, widths[1], base=None)]
             for label, value in block.rows]
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
-    table.setStyle(TableStyle([*_TABLE_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return KeepTogether([table, Spacer(1, 4)]) if len(rows) <= 8 else table
+    table = Table(rows, colWidths=widths, hAlign="LEFT", spaceAfter=4)
+    table.setStyle(TableStyle([*_TABLE_FONT, *_keep_whole(len(rows), 8), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return table
 
 
 def _table(styles: Styles, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...],
            weights: tuple[float, ...], cells: Callable[[int, str, float], Flowable] | None = None) -> Flowable:
     weights = weights or tuple(1.0 for _ in columns)
     widths = [TEXT_WIDTH * w / sum(weights) for w in weights]
-    padding = 4
+    padding = TABLE_PADDING
 
     def cell(column: int, text: str) -> Flowable:
         if cells is not None:
@@ -408,16 +428,17 @@ def _table(styles: Styles, columns: tuple[str, ...], rows: tuple[tuple[str, ...]
     data: list[list[Flowable]] = [[para(styles, c, styles.cell_head, w - 2 * padding) for c, w in zip(columns, widths,
                                                                                                        strict=True)]]
     data += [[cell(i, text) for i, text in enumerate(row)] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceBefore=2, spaceAfter=8)
     table.setStyle(TableStyle([
         *_TABLE_FONT,
+        *_keep_whole(len(data), 7),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
-    return KeepTogether([Spacer(1, 2), table, Spacer(1, 8)]) if len(rows) <= 6 else table
+    return table
 
 
 def _exhibit_index(styles: Styles, brief: snap.Brief, index: snap.ExhibitIndex) -> list[Flowable]:
@@ -435,4 +456,9 @@ def _exhibit_index(styles: Styles, brief: snap.Brief, index: snap.ExhibitIndex) 
 
     rows = tuple((r.number, title(r), r.date, r.sha256) for r in index.rows)
     columns = (labels.exhibit_number, labels.exhibit_title, labels.exhibit_date, labels.exhibit_hash)
-    return [_table(styles, columns, rows, (0.55, 3.4, 1.15, 2.15), cells)]
+    # The hash column takes 32 of the widest hex digits; the title takes what is left.
+    hex_width = max(stringWidth(c, styles.hash.fontName, styles.hash.fontSize) for c in "0123456789abcdef")
+    hash_column = 32 * hex_width + 2 * TABLE_PADDING + 2
+    number, day = 14 * mm, 24 * mm
+    weights = (number, TEXT_WIDTH - number - day - hash_column, day, hash_column)
+    return [_table(styles, columns, rows, weights, cells)]

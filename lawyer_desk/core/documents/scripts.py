@@ -52,6 +52,7 @@ _HAN = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u33ff\u3400-\
                   "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
 # Bidi controls steer the algorithm but have no glyph; XML forbids most C0 controls.
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\x00-\x08\x0b-\x1f\x7f]")
+_EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LEVELS_BLOCK = re.compile(r"\n    levels: \[(.*?)\n    \],", re.DOTALL)
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
@@ -136,8 +137,34 @@ def _pieces(text: str, face: Face, base: Base, size: float, limit: float | None)
 def bidi_levels(text: str, base: Base = "L") -> list[int]:
     """The resolved bidi level of each character of one line (python-bidi's own algorithm).
 
-    python-bidi returns the levels only in its debug description, one per UTF-8 byte.
+    In a left-to-right line without explicit embeddings, only the stretch from the strong
+    left-to-right letter before the first right-to-left character to the one after the last
+    can have a level other than 0 (a digit after Arabic letters counts as Arabic until a
+    Latin letter comes; a bracket follows its pair), so only that stretch is handed over: a
+    long English paragraph with one Uyghur name costs little more than the name.
     """
+    if base != "L" or _EMBEDDINGS.search(text):
+        return _levels(text, base)
+    first = _RTL.search(text)
+    if first is None:
+        return [0] * len(text)
+    last = max(m.end() for m in _RTL.finditer(text, first.start()))
+    start = first.start()
+    while start > 0 and unicodedata.bidirectional(text[start - 1]) != "L":
+        start -= 1
+    end = last
+    while end < len(text) and unicodedata.bidirectional(text[end]) != "L":
+        end += 1
+    # A bracket takes the direction of its pair's content: keep both ends of a pair in the stretch.
+    if any(unicodedata.category(c) == "Pe" for c in text[start:end]):
+        start = 0
+    if any(unicodedata.category(c) == "Ps" for c in text[start:end]):
+        end = len(text)
+    return [0] * start + _levels(text[start:end], "L") + [0] * (len(text) - end)
+
+
+def _levels(text: str, base: Base) -> list[int]:
+    """python-bidi returns the levels only in its debug description, one per UTF-8 byte."""
     description = get_display(text, base_dir=base, debug=True)
     block = _LEVELS_BLOCK.search(description)
     by_byte = [int(level) for level in _LEVEL.findall(block.group(1))] if block else []
@@ -175,7 +202,7 @@ def _cut(text: str, start: int, end: int, face: Face, size: float, limit: float 
         return [(start, end)]
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
     pieces: list[tuple[int, int]] = []
-    piece_start, width = None, 0.0
+    piece_start, width, last_end = None, 0.0, start
     space = fonts.ensure(face.latin).stringWidth(" ", size)
     for a, b in words:
         word = sum(_width(c, face, size) for c in text[a:b])

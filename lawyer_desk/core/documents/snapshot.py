@@ -121,4 +121,5 @@ class Brief:
         return tuple(row for s in self.sections for b in s.blocks if isinstance(b, ExhibitIndex) for row in b.rows)
 
     def text(self) -> str:
-        return "\n".join([self.title, *self.addressee, *self.cover, *(f"{s.heading}\n{s.text()}" for s in self.sections)])
+        sections = (f"{s.heading}\n{s.text()}" for s in self.sections)
+        return "\n".join([self.title, *self.addressee, *self.cover, *sections])

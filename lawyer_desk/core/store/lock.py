@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from lawyer_desk.core.errors import StoreLocked
+from lawyer_desk.core.errors import StoreError, StoreLocked
 
 
 class WriterLock:
@@ -24,6 +24,9 @@ class WriterLock:
         except Timeout:
             raise StoreLocked("The store is in use by another lawyer_desk window or command; "
                               "close it and try again.") from None
+        except OSError as exc:  # a read-only folder or medium: the lock file cannot be opened for writing
+            raise StoreError(f"The store folder cannot be written ({(exc.strerror or '').lower()}): is it "
+                             "read-only? Nothing was changed.") from None
 
     def release(self) -> None:
         if self._lock.is_locked:

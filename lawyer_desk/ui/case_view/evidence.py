@@ -1,7 +1,7 @@
 """The Evidence tab: the exhibits of one case, what is recorded about each, its custody, its preview.
 
 Layout: the actions in a tool bar; a filter box and a kind filter; the table of exhibits
-above the detail pane (details and custody history); the preview beside them. Files
+across the width; under it the detail pane (details and custody history) and the preview. Files
 dropped on the tab are added to the case. Selecting an exhibit shows it after a short pause
 (so that arrowing through the list does not decrypt every file on the way): the file is
 decrypted off the GUI thread into memory and shown there; the core records the viewing in
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHideEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +37,7 @@ from lawyer_desk.core.exhibits import ExhibitRow, Preview
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.vault import ObjectDamaged
 from lawyer_desk.core.vocab import ExhibitKind, TextStatus
-from lawyer_desk.ui import tasks
+from lawyer_desk.ui import settings, tasks
 from lawyer_desk.ui.case_view.evidence_actions import EvidenceActions
 from lawyer_desk.ui.case_view.evidence_detail import CustodyView, ExhibitDetails
 from lawyer_desk.ui.case_view.evidence_edit import EditExhibit, ExhibitDialog, choice_label
@@ -69,7 +69,7 @@ class EvidenceTab(QWidget):
         for action in (a.add, a.export, a.verify, a.verify_all, a.system_viewer, a.edit, a.renumber, a.delete):
             self.toolbar.addAction(action)
             self.addAction(action)
-        for action in (a.verify_all, a.edit, a.renumber, a.delete):  # their icons say enough; the tips say more
+        for action in (a.edit, a.renumber, a.delete):  # their icons say enough; the tips say more
             button = self.toolbar.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -115,18 +115,23 @@ class EvidenceTab(QWidget):
         self.detail_tabs.addTab(self.custody, self.tr("Custody"))
         self.preview = PreviewPane(self)
 
-        left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(self.view)
-        left.addWidget(self.detail_tabs)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 2)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # The table across the whole width (every column visible), the details and the preview under it.
+        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        lower.addWidget(self.detail_tabs)
+        lower.addWidget(self.preview)
+        lower.setStretchFactor(0, 4)
+        lower.setStretchFactor(1, 5)
+        lower.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("evidence_splitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.preview)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.lower_splitter = lower
+        settings.restore_splitter(self.splitter, "evidence_splitter")
+        settings.restore_splitter(lower, "evidence_lower_splitter")
 
         filters = QHBoxLayout()
         filters.addWidget(self.filter, 1)
@@ -166,11 +171,13 @@ class EvidenceTab(QWidget):
                 self.rows = exhibits.rows(session, self.client_id)
         self.model.set_rows(self.rows)
         self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(Column.TITLE, min(self.view.columnWidth(Column.TITLE), 260))
+        self.view.setColumnWidth(Column.TITLE, min(self.view.columnWidth(Column.TITLE), 220))
         if selected is not None and self.select_exhibit(selected.id):
             current = self.selected_row()
             if current is not None and current.sha256 != selected.sha256:
                 self.load_preview(again=True)
+            elif current is not None and current.id == self.preview.shown_id:
+                self.preview.caption.setText(self.preview.caption_for(current))  # a new number or name
         elif self.preview.shown_id is not None and self.model.row_of(self.preview.shown_id) is None:
             self.preview.show_message(self.tr("Select an exhibit to see it here."))
         self._show_selected()
@@ -300,7 +307,7 @@ class EvidenceTab(QWidget):
             text = self.tr("The file cannot be shown: %1").replace("%1", str(exc))
         else:
             raise exc
-        self.preview.show_message(text, self.preview._caption(row))
+        self.preview.show_message(text, self.preview.caption_for(row))
 
     # -- editing --------------------------------------------------------------------------
     def edit_selected(self) -> None:
@@ -310,6 +317,12 @@ class EvidenceTab(QWidget):
         changes, ok = ExhibitDialog.ask(self, row, self.rows)
         if ok and changes:
             push(self.undo, EditExhibit(self.store, self.events, row.id, self.client_id, changes, self))
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Remember where the lawyer put the dividers (hidden when the window closes or another tab shows)."""
+        settings.save_splitter(self.splitter, "evidence_splitter")
+        settings.save_splitter(self.lower_splitter, "evidence_lower_splitter")
+        super().hideEvent(event)
 
     # -- dropping files -------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

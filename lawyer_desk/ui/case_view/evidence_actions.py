@@ -23,9 +23,8 @@ from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.exhibit_checks import VaultReport
 from lawyer_desk.core.exhibits import AddResult
 from lawyer_desk.core.vault import Cancelled as StoppedOnRequest
-from lawyer_desk.core.vocab import VerifiedState
+from lawyer_desk.core.vocab import TextStatus, VerifiedState
 from lawyer_desk.ui import alerts, plaintext_copies, settings
-from lawyer_desk.ui.case_view.evidence_detail import text_status_text
 from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.tasks import Progress, ProgressDialog
 
@@ -72,8 +71,8 @@ def add_summary(results: Sequence[AddResult]) -> tuple[bool, str, str, str | Non
     for r in results:
         if r.ok:
             line = tr("✓ %1 — added as exhibit %2").replace("%1", r.path.name).replace("%2", r.number or "")
-            if r.text_status is not None and r.note:
-                line += " (" + text_status_text(r.text_status).lower() + ")"
+            if r.text_status in (TextStatus.no_text, TextStatus.unreadable) and r.note:
+                line += " (" + r.note + ")"  # why search will not find words in it
         elif r.duplicate_of is not None:
             line = tr("= %1 — the same file is already exhibit %2; not added again").replace(
                 "%1", r.path.name).replace("%2", r.duplicate_of)

@@ -6,18 +6,11 @@ viewed, exported, verified — each with its time, oldest first, read-only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFormLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QScrollArea,
-    QTableView,
-    QWidget,
-)
+import html
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase, QTextOption
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTextBrowser, QWidget
 
 from lawyer_desk.core.exhibits import CustodyEvent, ExhibitRow
 from lawyer_desk.core.vocab import TextStatus
@@ -45,8 +38,9 @@ def event_text(event: str) -> str:
             "verified": tr("Verified"), "removed": tr("Removed")}.get(event, label(event))
 
 
-class ExhibitDetails(QScrollArea):
-    """Read-only fields of one exhibit; edited through the exhibit form (Edit…)."""
+class ExhibitDetails(QTextBrowser):
+    """Read-only fields of one exhibit, as a two-column table that wraps to any width; edited
+    through the exhibit form (Edit…). ``value(name)`` gives a field's text as shown."""
 
     FIELDS = ("number", "title", "kind", "date", "source", "language", "translation_of", "confidential", "notes",
               "filename", "media_type", "size", "sha256", "added", "text", "verified")
@@ -54,41 +48,25 @@ class ExhibitDetails(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exhibit_details")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        inner = QWidget(self)
-        layout = QFormLayout(inner)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        captions = {"number": tr("Number"), "title": tr("Title"), "kind": tr("Kind"), "date": tr("Date"),
-                    "source": tr("Source"), "language": tr("Language"), "translation_of": tr("Translation of"),
-                    "confidential": tr("Confidential"), "notes": tr("Notes"), "filename": tr("File name"),
-                    "media_type": tr("Type"), "size": tr("Size"), "sha256": tr("SHA-256"), "added": tr("Added"),
-                    "text": tr("Search text"), "verified": tr("Last check")}
-        self.values: dict[str, QLabel | QLineEdit] = {}
-        for name in self.FIELDS:
-            value: QLabel | QLineEdit
-            if name == "sha256":  # one long word: scrolls in its box, and copies whole
-                value = QLineEdit(inner)
-                value.setReadOnly(True)
-                value.setFrame(False)
-                value.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-            else:
-                value = QLabel(inner)
-                value.setWordWrap(True)
-                value.setTextFormat(Qt.TextFormat.PlainText)
-                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setObjectName(f"detail_{name}")
-            layout.addRow(captions[name], value)
-            self.values[name] = value
-        self.setWidget(inner)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.setOpenLinks(False)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # the hash is one long word
+        self.captions = {"number": tr("Number"), "title": tr("Title"), "kind": tr("Kind"), "date": tr("Date"),
+                         "source": tr("Source"), "language": tr("Language"), "translation_of": tr("Translation of"),
+                         "confidential": tr("Confidential"), "notes": tr("Notes"), "filename": tr("File name"),
+                         "media_type": tr("Type"), "size": tr("Size"), "sha256": tr("SHA-256"),
+                         "added": tr("Added"), "text": tr("Search text"), "verified": tr("Last check")}
+        self.shown: dict[str, str] = {}
+
+    def value(self, name: str) -> str:
+        return self.shown.get(name, "")
 
     def show_row(self, row: ExhibitRow | None, translation_of: str = "") -> None:
         if row is None:
-            for value in self.values.values():
-                value.setText("")
+            self.shown = {}
+            self.clear()
             return
-        shown = {
+        self.shown = {
             "number": row.number, "title": row.title, "kind": label(row.kind), "date": row.date or "—",
             "source": row.source or "—", "language": row.language or "—", "translation_of": translation_of or "—",
             "confidential": tr("Yes — never disclose to the requesting state") if row.confidential else tr("No"),
@@ -99,11 +77,17 @@ class ExhibitDetails(QScrollArea):
             "verified": (tr("%1 on %2").replace("%1", verified_text(row)).replace("%2", local_time(row.verified_at))
                          if row.verified_at else verified_text(row)),
         }
-        for name, text in shown.items():
-            self.values[name].setText(text)
-        sha = self.values["sha256"]
-        if isinstance(sha, QLineEdit):
-            sha.setCursorPosition(0)  # the start of the hash, which people compare first
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        lines = []
+        for name in self.FIELDS:
+            text = html.escape(self.shown[name]).replace("\n", "<br>")
+            if name == "sha256":
+                text = f'<span style="font-family: \'{html.escape(fixed)}\'">{text}</span>'
+            if name == "confidential" and row.confidential:
+                text = f"<b>{text}</b>"
+            lines.append(f'<tr><td style="padding: 1px 12px 1px 0; white-space: pre">{html.escape(self.captions[name])}'
+                         f'</td><td style="padding: 1px 0">{text}</td></tr>')
+        self.setHtml(f"<table>{''.join(lines)}</table>")
 
 
 class CustodyView(QTableView):

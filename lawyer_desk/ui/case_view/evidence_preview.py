@@ -154,7 +154,7 @@ class PreviewPane(QWidget):
         self.stack.setCurrentWidget(self.message)
 
     def show_loading(self, row: ExhibitRow) -> None:
-        self.show_message(tr("Decrypting %1…").replace("%1", row.filename), self._caption(row))
+        self.show_message(tr("Decrypting %1…").replace("%1", row.filename), self.caption_for(row))
 
     def show_not_previewable(self, row: ExhibitRow, extracted: str = "") -> None:
         """Say plainly why the file is not shown; show the text search took out of it, if any."""
@@ -166,10 +166,10 @@ class PreviewPane(QWidget):
             why = tr("Files of this kind (%1) cannot be shown inside the program.").replace("%1", row.media_type)
         why += " " + tr("Use Export Copy… or Open with System Viewer… to read it.")
         if not extracted:
-            self.show_message(why, self._caption(row))
+            self.show_message(why, self.caption_for(row))
             return
         self.clear()
-        self.caption.setText(self._caption(row) + "\n" + why + " " + tr("Below, the text taken out of it for search."))
+        self.caption.setText(self.caption_for(row) + "\n" + why + " " + tr("Below, the text taken out of it for search."))
         self.caption.show()
         self._set_text(extracted)
         self.shown_id = row.id
@@ -177,7 +177,7 @@ class PreviewPane(QWidget):
     def show_preview(self, row: ExhibitRow, preview: Preview) -> None:
         """Show decrypted content; a file that is not what its type says gets a sentence instead."""
         self.clear()
-        self.caption.setText(self._caption(row))
+        self.caption.setText(self.caption_for(row))
         self.caption.show()
         kind = preview.media_type
         if kind == PDF:
@@ -188,7 +188,7 @@ class PreviewPane(QWidget):
             image = QImage.fromData(preview.content)
             if image.isNull():
                 self.show_message(tr("This image cannot be read (it may be damaged, or not an image at all). "
-                                     "It is stored as it was added."), self._caption(row))
+                                     "It is stored as it was added."), self.caption_for(row))
                 return
             self.image.set_image(image)
             self.stack.setCurrentWidget(self.image_area)
@@ -209,7 +209,7 @@ class PreviewPane(QWidget):
                     if problem == QPdfDocument.Error.IncorrectPassword
                     else tr("This file cannot be shown as a PDF (it may be damaged, or not a PDF at all). "
                             "It is stored as it was added."))
-            self.show_message(text, self._caption(row))
+            self.show_message(text, self.caption_for(row))
             return
         self.pdf_view.pageNavigator().jump(0, QPointF(), 0)
         self.stack.setCurrentWidget(self.pdf_view)
@@ -222,7 +222,7 @@ class PreviewPane(QWidget):
         self.stack.setCurrentWidget(self.text)
 
     @staticmethod
-    def _caption(row: ExhibitRow) -> str:
+    def caption_for(row: ExhibitRow) -> str:
         return tr("Exhibit %1 · %2 · decrypted in memory, not written to disk").replace(
             "%1", row.number).replace("%2", row.filename)
 

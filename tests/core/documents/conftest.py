@@ -36,7 +36,8 @@ EXHIBITS = (
     ExhibitSpec(IDRIS, "medical.txt", "Psychiatric report on the applicant", ExhibitKind.medical_report,
                 "2026-05-20", confidential=True),
     ExhibitSpec(IDRIS, "report.txt", "Country report on Xinjiang", ExhibitKind.country_report, "2025-11"),
-    ExhibitSpec(NAZAROV, "ccf-decision.txt", "CCF decision: data not compliant", ExhibitKind.ccf_decision, "2025-06-20"),
+    ExhibitSpec(NAZAROV, "ccf-decision.txt", "CCF decision: data not compliant", ExhibitKind.ccf_decision,
+                "2025-06-20"),
     ExhibitSpec(NAZAROV, "asylum.txt", "BAMF recognition of refugee status", ExhibitKind.asylum_decision, "2016-08",
                 confidential=True),
 )

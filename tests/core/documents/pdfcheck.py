@@ -65,13 +65,13 @@ def fonts(pdf: bytes | PdfReader) -> set[FontUse]:
     def visit(resources: DictionaryObject | None) -> None:
         if not resources:
             return
-        for font in resources.get("/Font", {}).values():
-            font = font.get_object()
+        for reference in resources.get("/Font", {}).values():
+            font = reference.get_object()
             descriptor = font.get("/FontDescriptor")
             embedded = bool(descriptor and "/FontFile2" in descriptor.get_object())
             seen.add(FontUse(str(font["/BaseFont"]), str(font["/Subtype"]), embedded))
-        for xobject in resources.get("/XObject", {}).values():
-            xobject = xobject.get_object()
+        for item in resources.get("/XObject", {}).values():
+            xobject = item.get_object()
             if xobject.get("/Subtype") == "/Form":
                 visit(xobject.get("/Resources"))
 

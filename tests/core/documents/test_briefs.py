@@ -91,7 +91,8 @@ def test_ccf_grounds_follow_the_alert_and_then_the_lawyers_arguments(demo: DemoS
 def test_ccf_request_asks_for_confidentiality_and_relief(demo: DemoStore, templates: TemplateSet) -> None:
     brief = one(demo, templates, IDRIS, "ccf-deletion-request")
     confidentiality = brief.section("confidentiality").text()
-    assert "none of it be transmitted to the National Central Bureau or to any other authority of China" in confidentiality
+    assert "none of it be transmitted to the National Central Bureau or to any other authority of China" \
+        in confidentiality
     assert "Immigratie- en Naturalisatiedienst (IND)" in confidentiality
     relief = brief.section("relief").blocks
     items = [b.text for b in relief if isinstance(b, Paragraph) and b.style == "item"]

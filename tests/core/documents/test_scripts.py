@@ -103,7 +103,7 @@ def test_a_long_island_is_cut_into_pieces_that_each_fit_a_line() -> None:
         assert " " not in piece
         assert fonts.ensure(fonts.NASKH).stringWidth(piece, 11) <= width
     # In reading order: the first words of the quotation are in the first piece.
-    assert pieces[0].replace(NBSP, " ").strip().endswith(UYGHUR.split()[0]) or UYGHUR.split()[0] in pieces[0]
+    assert UYGHUR.split(maxsplit=1)[0] in pieces[0]
     rtl = scripts.markup(long_quote, max_width=width, base=None)
     assert rtl.rtl and rtl.text.count("<br/>") == len(pieces) - 1
 
@@ -136,3 +136,13 @@ def test_shaping_touches_only_arabic_fragments() -> None:
     assert shaped[2][1] != "ئىدرىس", "joined forms, in display order"
     latin = [20.0, (serif, "office")]
     assert fonts.shape_fragments(latin) is latin, "a Latin word is never shaped (no 'ffi' ligature to extract)"
+
+
+LINE = st.lists(st.sampled_from(["Idris", "ئىدرىس", "2017", "١٢٣", "(", ")", " ", ",", "-", "«", "»", "x.", "Ветров"]),
+                max_size=14).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(LINE)
+def test_levels_of_a_stretch_equal_levels_of_the_whole_line(text: str) -> None:
+    assert scripts.bidi_levels(text) == scripts._levels(text, "L")

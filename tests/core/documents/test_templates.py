@@ -78,7 +78,8 @@ def test_placeholders_are_filled() -> None:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (('blocks = ["exhibits"]', 'blocks = ["exhibits", "weather"]'), "section 'body': field 'blocks': unknown block 'weather'"),
+    (('blocks = ["exhibits"]', 'blocks = ["exhibits", "weather"]'),
+     "section 'body': field 'blocks': unknown block 'weather'"),
     (("We act for $client_name.", "We act for $client."), "unknown placeholder $client (known: client_name"),
     (("We act for $client_name.", "Fee: 100 $ only."), "a '$' must start a placeholder"),
     (('addressee = "ccf"', 'addressee = "press"'), "field 'addressee'"),

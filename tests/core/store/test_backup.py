@@ -76,7 +76,8 @@ def test_nothing_in_a_backup_is_plaintext(made: Path) -> None:
     for plain in (CANARY.encode(), EVIDENCE_CANARY, b"Idris Mamut", "ئىدرىس".encode(), b"CREATE TABLE",
                   b"SQLite format 3", b"audit_entry", b"cases\""):
         assert plain not in raw, plain
-    info = json.loads(tarfile.open(made).extractfile("backup.json").read())  # type: ignore[union-attr]
+    with tarfile.open(made) as tar:
+        info = json.loads(tar.extractfile("backup.json").read())  # type: ignore[union-attr]
     assert set(info) == {"format", "version", "created", "store_id", "program"}
 
 
