@@ -7,9 +7,11 @@ cases with four deadlines each, then measures the dashboard widget offscreen and
 JSON object on stdout; progress goes to stderr. Times are wall-clock on this machine.
 
 * ``dashboard_view_open_s``: the store freshly opened (every page still encrypted on disk),
-  then ``DeadlineDashboard`` built, shown, its list (ids and urgency counts) and filter
-  choices read, and the view painted (``grab()``), which reads the rows on screen.
-  Target: at most 0.3 s at 20,000 deadlines.
+  then ``DeadlineDashboard`` built, shown, its list (ids and urgency counts) read, and the
+  view painted (``grab()``), which reads the rows on screen. Target: at most 0.3 s at 20,000
+  deadlines.
+* ``dashboard_choices_s``: the filters' choices, which the dashboard reads just after that
+  first paint (or when a filter is opened first).
 * ``dashboard_reload_s``: the list read again and painted (after a change), warm.
 * ``dashboard_filter_s``: choosing a lawyer in the filter until painted.
 * ``dashboard_sort_s``: a header sort by client name until painted (in SQL, 20k rows).
@@ -113,6 +115,7 @@ def measure(root: Path) -> dict[str, Any]:
         out["dashboard_view_open_s"] = timed(open_view, "dashboard_view_open_s")
         view = holder["view"]
         out["rows"] = view.model.rowCount()
+        out["dashboard_choices_s"] = timed(view.ensure_choices, "dashboard_choices_s")
         out["dashboard_reload_s"] = timed(lambda: (view.reload(), view.grab()), "dashboard_reload_s")
         out["dashboard_filter_s"] = timed(lambda: (view.lawyer_filter.setCurrentIndex(1), view.grab()),
                                           "dashboard_filter_s")

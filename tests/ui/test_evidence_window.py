@@ -112,6 +112,7 @@ def test_a_search_hit_inside_an_exhibit_opens_it_on_the_evidence_tab(
     assert window.tabs.currentWidget() is evidence
     assert evidence.selected_row() is not None and evidence.selected_row().id == added.exhibit_id
     assert "[xylophonist]" in evidence.found.text() and not evidence.found.isHidden()
+    qtbot.waitUntil(lambda: evidence.preview.mode == "text", timeout=10_000)
 
 
 def test_closing_the_window_wipes_the_copies_made_for_other_programs(

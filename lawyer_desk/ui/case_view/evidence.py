@@ -10,6 +10,7 @@ its custody history.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer
@@ -46,6 +47,7 @@ from lawyer_desk.ui.case_view.evidence_preview import PreviewPane, previewable
 from lawyer_desk.ui.labels import label
 from lawyer_desk.ui.undo import CaseEvents, push
 
+log = logging.getLogger(__name__)
 PREVIEW_DELAY_MS = 250
 # Changes to these tables (or to any table of every case, -1) may change what the tab shows.
 RELOAD_TABLES = {"exhibit", "exhibit_text", "client"}
@@ -305,8 +307,9 @@ class EvidenceTab(QWidget):
                            "report.").replace("%1", str(exc))
         elif isinstance(exc, LawyerDeskError | OSError):
             text = self.tr("The file cannot be shown: %1").replace("%1", str(exc))
-        else:
-            raise exc
+        else:  # e.g. the store was closed meanwhile: a preview is not worth a crash report
+            log.warning("preview failed: %s", type(exc).__name__)
+            text = self.tr("The file cannot be shown just now. Select it again to retry.")
         self.preview.show_message(text, self.preview.caption_for(row))
 
     # -- editing --------------------------------------------------------------------------
