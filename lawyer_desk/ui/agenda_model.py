@@ -81,6 +81,7 @@ _ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataR
           Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.AccessibleDescriptionRole, SORT_ROLE, OBJECT_ROLE,
           DEADLINE_ID_ROLE}
 _END_OF_DAY = time.max
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def no_places() -> Places:
@@ -102,7 +103,10 @@ class AgendaModel(QAbstractTableModel):
         self._filter = AgendaFilter()
         self._sort = AgendaSort()
         self._index = AgendaIndex(today())
+        # Rows by id, first in first out: a page read again now and then costs less than keeping
+        # the order of use at each of the thousands of calls of a paint.
         self._rows: OrderedDict[int, AgendaItem] = OrderedDict()
+        self._texts: dict[int, tuple[str, ...]] = {}  # deadline id → the row's cells as shown
         self._gone: set[int] = set()  # ids deleted since the list was read
         self._places: Places | None = None  # read with the first page after each load
         self._zone: tzinfo = local_zone()
@@ -130,6 +134,7 @@ class AgendaModel(QAbstractTableModel):
         self.beginResetModel()
         self._index = index
         self._rows.clear()
+        self._texts.clear()
         self._gone.clear()
         self._places = None
         self._zone = self.local_zone()
@@ -161,12 +166,12 @@ class AgendaModel(QAbstractTableModel):
 
     def item(self, row: int) -> AgendaItem | None:
         """The row's deadline, reading its page when it is not cached (None if it was deleted)."""
-        did = self.deadline_id_at(row)
-        if did is None:
+        ids = self._index.ids
+        if not 0 <= row < len(ids):
             return None
+        did = ids[row]
         cached = self._rows.get(did)
         if cached is not None:
-            self._rows.move_to_end(did)
             return cached
         if did in self._gone:
             return None
@@ -194,11 +199,11 @@ class AgendaModel(QAbstractTableModel):
         for did in ids:
             if did in fetched:
                 self._rows[did] = fetched[did]
-                self._rows.move_to_end(did)
             else:
                 self._gone.add(did)
         while len(self._rows) > self._cache_rows:
-            self._rows.popitem(last=False)
+            evicted, _item = self._rows.popitem(last=False)
+            self._texts.pop(evicted, None)
 
     @property
     def cached_rows(self) -> int:
@@ -218,18 +223,21 @@ class AgendaModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _ROLES or not index.isValid():
+        # Called for seven roles of every cell at every paint: the common roles come first, and
+        # a row's texts are formatted once (``_texts``) until the list is read again.
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            texts = self._row_texts(row)
+            return texts[column] if texts is not None else None
+        if role not in _ROLES:
             return None
         if role == DEADLINE_ID_ROLE:
-            return self.deadline_id_at(index.row())
-        item = self.item(index.row())
+            return self.deadline_id_at(row)
+        item = self.item(row)
         if item is None:
             return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(item, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(item, column)
         if role == Qt.ItemDataRole.BackgroundRole:
             colours = COLOURS.get(item.urgency)
             return colours[0] if colours else None
@@ -238,19 +246,31 @@ class AgendaModel(QAbstractTableModel):
             if colours:
                 return colours[1]
             return CLOSED_TEXT if item.urgency is Urgency.done else None
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.URGENCY:
-            return urgency_icon(item.urgency)
-        if role == Qt.ItemDataRole.FontRole and item.urgency is Urgency.overdue and column is Column.URGENCY:
-            return self.bold_font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.DAYS_LEFT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column is Column.URGENCY:
-            return urgency_words(item)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return urgency_icon(item.urgency) if column == Column.URGENCY else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self.bold_font if column == Column.URGENCY and item.urgency is Urgency.overdue else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column == Column.DAYS_LEFT else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(item, Column(column))
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return urgency_words(item) if column == Column.URGENCY else None
         if role == SORT_ROLE:
-            return raw_value(item, column)
-        if role == OBJECT_ROLE:
-            return item
-        return None
+            return raw_value(item, Column(column))
+        return item  # OBJECT_ROLE
+
+    def _row_texts(self, row: int) -> tuple[str, ...] | None:
+        did = self.deadline_id_at(row)
+        if did is None:
+            return None
+        texts = self._texts.get(did)
+        if texts is None:
+            item = self.item(row)
+            if item is None:
+                return None
+            texts = self._texts[did] = tuple(self.text(item, column) for column in Column)
+        return texts
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Read the ids again in the new order (SQL); the selection and cached rows stay."""

@@ -85,11 +85,11 @@ locale, explicit = ui_app.interface_locale(settings.load().language)
 ui_app.install_translations(app, locale, explicit=explicit)
 mark("application")
 kdf = []
-real_unlock = unlock_dialog.unlock
-def timed_unlock(root, passphrase):  # the key derivation, on the dialog's worker thread
+def timed_unlock(root, passphrase):  # the dialog's worker thread
+    from lawyer_desk.core.store import unlock  # what the dialog's own wrapper imports: not timed
     started = time.perf_counter()
     try:
-        return real_unlock(root, passphrase)
+        return unlock(root, passphrase)  # the key derivation, which the figure excludes
     finally:
         kdf.append(time.perf_counter() - started)
 unlock_dialog.unlock = timed_unlock
@@ -207,7 +207,7 @@ def figures(wall: float, report: dict[str, Any]) -> dict[str, Any]:
               "application": marks["application"] - marks["import_app"],
               "dialog_painted": marks["dialog_painted"] - marks["application"],
               "typing_pause": pause,
-              "unlock_incl_kdf": marks["store_open"] - marks["passphrase_entered"],
+              "unlock": marks["store_open"] - marks["passphrase_entered"],  # with the key derivation
               "wait_for_preload": marks["preloaded"] - marks["store_open"],
               "main_window_built": marks["main_window_built"] - marks["preloaded"],
               "built_to_painted": marks["painted"] - marks["main_window_built"]}

@@ -37,6 +37,10 @@ HEADER_VERSION = 1
 KEY_BYTES = 32
 SALT_BYTES = 16
 MAX_HEADER_BYTES = 64 * 1024
+# Bounds on what a header may ask of Argon2id. Calibration picks at most 64 passes over
+# 128 MiB with 2 lanes; a header asking for far more was not written by this program.
+MIN_SALT_BYTES, MAX_SALT_BYTES = 8, 64
+MAX_TIME_COST, MAX_MEMORY_KIB, MAX_PARALLELISM = 256, 4 * 1024 * 1024, 64
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,7 @@ class KeyHeader:
             checksum = body.pop("checksum")
             if hashlib.sha256(_canonical(body)).hexdigest() != checksum:
                 raise ValueError
-        except (ValueError, KeyError, UnicodeDecodeError):
+        except (ValueError, KeyError, UnicodeDecodeError, RecursionError):
             raise damaged from None
         if body.get("format") != HEADER_FORMAT:
             raise damaged
@@ -197,8 +201,13 @@ class KeyHeader:
             raise damaged from None
         if len(header.nonce) != 12 or len(header.wrapped_key) != KEY_BYTES + 16:
             raise damaged
+        if not MIN_SALT_BYTES <= len(header.salt) <= MAX_SALT_BYTES:
+            raise damaged  # Argon2 refuses a salt under 8 bytes
         if params.time_cost < 1 or params.parallelism < 1 or params.memory_cost_kib < 8 * params.parallelism:
             raise damaged  # Argon2 would refuse these with an error of its own
+        if (params.time_cost > MAX_TIME_COST or params.memory_cost_kib > MAX_MEMORY_KIB
+                or params.parallelism > MAX_PARALLELISM):
+            raise damaged  # far beyond anything calibrated: it would hang the program or exhaust memory
         return header
 
 

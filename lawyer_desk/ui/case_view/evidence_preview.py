@@ -169,7 +169,8 @@ class PreviewPane(QWidget):
             self.show_message(why, self.caption_for(row))
             return
         self.clear()
-        self.caption.setText(self.caption_for(row) + "\n" + why + " " + tr("Below, the text taken out of it for search."))
+        below = tr("Below, the text taken out of it for search.")
+        self.caption.setText(f"{self.caption_for(row)}\n{why} {below}")
         self.caption.show()
         self._set_text(extracted)
         self.shown_id = row.id
