@@ -42,10 +42,6 @@ def _cheap_enough(header: KeyHeader) -> bool:
     return header.kdf.time_cost <= 3 and header.kdf.memory_cost_kib <= 64 * 1024
 
 
-def _cheap_enough(header: KeyHeader) -> bool:
-    return header.kdf.time_cost <= 3 and header.kdf.memory_cost_kib <= 64 * 1024
-
-
 @settings(max_examples=400, deadline=None)
 @given(raw=headers)
 def test_reader_says_damaged_or_newer(raw: bytes) -> None:
