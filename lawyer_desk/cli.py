@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_documents.add_parsers(command)  # brief, templates
     p = command("verify", "check the database, the search index, the audit chain and the evidence vault")
     p.add_argument("--anchor", metavar="HASH", help="also check that this audit head hash is in the chain")
+    p.add_argument("--remove-orphans", action="store_true",
+                   help="first remove the vault files no exhibit points at and unfinished writes (recorded in "
+                        "the audit trail; other files in the vault folder are left alone)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
@@ -270,9 +273,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     chain: audit.ChainReport | None = None
     anchored: bool | None = None
-    vault = None
-    with open_store(args, write=False) as store:
+    vault = removed = None
+    with open_store(args, write=args.remove_orphans) as store:
         problems = store.integrity_problems()
+        if args.remove_orphans:
+            removed = cli_evidence.remove_orphans(store, problems)
         try:
             chain = store.audit_report()
             if args.anchor:
@@ -289,7 +294,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
               "audit": None if chain is None else {"entries": chain.entries, "head": chain.head,
                                                    "first_broken": chain.first_broken},
               "anchor": None if args.anchor is None else {"hash": args.anchor, "found": anchored},
-              "vault": cli_evidence.vault_json(vault)})
+              "vault": cli_evidence.vault_json(vault),
+              **({} if removed is None else {"removed_orphans": [{"name": o.name, "kind": o.kind} for o in removed]})})
         return 0 if ok else 1
     print(f"database and search index: {'ok' if not problems else 'DAMAGED'}")
     for problem in problems:
@@ -303,6 +309,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.anchor:
         state = {True: "found in the chain", False: "NOT in the chain", None: "cannot be looked up"}[anchored]
         print(f"anchor {args.anchor}: {state}")
+    cli_evidence.print_removed(removed)
     cli_evidence.print_vault(vault)
     return 0 if ok else 1
 

@@ -56,7 +56,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         emit({"rules": [{"id": r.id, "title": r.title, "forum": r.forum, "jurisdiction": r.jurisdiction,
                          "trigger_event": r.trigger_event, "period": r.period, "unit": str(r.unit),
                          "counting": str(r.counting), "roll": str(r.roll), "kind": str(r.kind),
-                         "time_zone": r.time_zone, "source": r.source.model_dump(mode="json")}
+                         "time_zone": r.time_zone, "place": r.place, "source": r.source.model_dump(mode="json")}
                         for r in catalogue]})
         return 0
     width = max((len(r.id) for r in catalogue), default=4)

@@ -1,5 +1,6 @@
 """Evidence commands: ``add-exhibit``, ``export-exhibit``, ``exhibits``; case files with their
-evidence (``import-case`` / ``export-case --evidence-dir``); the vault part of ``verify``.
+evidence (``import-case`` / ``export-case --evidence-dir``); the vault part of ``verify`` (and
+its ``--remove-orphans``).
 
 Registered by ``cli.build_parser`` through ``add_parsers`` and run through ``COMMANDS``. The
 shared helpers of ``cli`` are imported when a command runs (no import cycle). Nothing here
@@ -214,6 +215,28 @@ def check_vault(store: Any) -> Any:
         return exhibit_checks.verify(store, record=False, progress=update)
     finally:
         close()
+
+
+def remove_orphans(store: Any, database_problems: list[str]) -> list[Any]:
+    """``verify --remove-orphans``: remove what the vault holds for no exhibit, before checking.
+
+    Refused when the database is damaged: a row that cannot be read would make its file look
+    like an orphan.
+    """
+    from lawyer_desk.core import exhibit_checks
+
+    if database_problems:
+        raise InvalidInput("The database is damaged, so no orphan file was removed (an exhibit that cannot be read "
+                           "would make its file look like an orphan). Restore a backup first.")
+    return exhibit_checks.remove_orphans(store)
+
+
+def print_removed(removed: list[Any] | None) -> None:
+    if removed is None:
+        return
+    print(f"orphan files removed: {len(removed)}")
+    for o in removed:
+        print(f"  removed {o.name}: {o.detail}")
 
 
 def vault_json(report: Any) -> dict[str, Any] | None:

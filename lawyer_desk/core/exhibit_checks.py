@@ -4,21 +4,26 @@
 intact, altered (naming the chunk that failed authentication) or missing; checking the
 whole store also lists orphans — a vault file that no exhibit points at, an unfinished write
 left by a crash, anything else found in the vault folder. Orphans are reported, never
-deleted. ``presence`` is the quick form for opening a store: no decryption, only which
-files are there.
+deleted behind the lawyer's back: ``remove_orphans`` removes them only when asked (the GUI's
+"Remove Orphan Files…", ``verify --remove-orphans``). ``remove_unreferenced`` removes the
+files of exhibits whose deletion can no longer be undone. ``presence`` is the quick form for
+opening a store: no decryption, only which files are there.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
+from lawyer_desk.core import audit
 from lawyer_desk.core import models as m
 from lawyer_desk.core.exhibits import record_verification
 from lawyer_desk.core.models import utc_now
+from lawyer_desk.core.store.fileio import fsync_dir
 from lawyer_desk.core.vault import Cancel, Cancelled, Progress, Vault
 from lawyer_desk.core.vocab import VerifiedState
 
@@ -139,3 +144,72 @@ def verify(store: Any, exhibit_ids: Iterable[int] | None = None, *, client_id: i
                 record_verification(session, target.id, target.client_id, check.state, check.detail, utc_now())
     whole = exhibit_ids is None and client_id is None
     return VaultReport(checks, orphans(store) if whole else [])
+
+
+# --- removing files no exhibit needs -------------------------------------------------------------
+REMOVABLE = ("no exhibit", "unfinished write")  # never "not a vault object": it is not ours to delete
+NAMES_IN_AUDIT = 50
+
+
+def _listed(names: list[str]) -> str:
+    more = len(names) - NAMES_IN_AUDIT
+    return ", ".join(names[:NAMES_IN_AUDIT]) + (f" and {more} more" if more > 0 else "")
+
+
+def _unreferenced(session: Any, names: set[str]) -> set[str]:
+    held = set(session.execute(select(m.Exhibit.object_name).where(
+        m.Exhibit.object_name.in_(sorted(names)))).scalars())  # type: ignore[attr-defined]
+    return names - held
+
+
+def remove_unreferenced(store: Any, names: Iterable[str]) -> list[str]:
+    """Remove those of these vault objects that no exhibit points at; returns the names removed.
+
+    For the files of deleted exhibits, once their deletion can no longer be undone. Objects an
+    exhibit points at, names that are not vault objects and every other file are left alone.
+    One audit entry when anything was removed.
+    """
+    with store.session() as session:
+        wanted = set(names)
+        vault = Vault.of(store)
+        removed = []
+        for name in sorted(_unreferenced(session, wanted) if wanted else ()):
+            try:
+                present = vault.exists(name)
+            except ValueError:  # not a vault object's name
+                continue
+            if present:
+                vault.remove(name)
+                removed.append(name)
+        if removed:
+            audit.append(session, [audit.Change(
+                "removed_files", "vault", None, None,
+                f"removed the encrypted files of {len(removed)} deleted exhibits: {_listed(removed)}")])
+    return removed
+
+
+def remove_orphans(store: Any, keep: Iterable[str] = ()) -> list[Orphan]:
+    """Remove the vault files that no exhibit points at and the unfinished writes; returns them.
+
+    The lawyer's explicit clean-up after ``verify`` reported orphans. Files that do not belong
+    in the vault folder are left alone (reported only), and so are the objects named in ``keep``
+    (those an undo may still need). Each object is looked up again just before it goes. One
+    audit entry when anything was removed.
+    """
+    kept = set(keep)
+    found = [o for o in orphans(store) if o.kind in REMOVABLE and o.name not in kept]
+    if not found:
+        return []
+    with store.session() as session:
+        vault = Vault.of(store)
+        free = _unreferenced(session, {o.name for o in found if o.kind == "no exhibit"})
+        removed = [o for o in found if o.kind == "unfinished write" or o.name in free]
+        for orphan in removed:
+            (vault.folder / orphan.name).unlink(missing_ok=True)
+        if removed:
+            with contextlib.suppress(OSError):
+                fsync_dir(vault.folder)
+            audit.append(session, [audit.Change(
+                "removed_files", "vault", None, None,
+                f"removed {len(removed)} orphan files on request: {_listed([o.name for o in removed])}")])
+    return removed

@@ -40,7 +40,7 @@ PREVIEW_LIMIT = 64 << 20  # larger files are exported, not previewed from memory
 EDITABLE = ("number", "title", "kind", "date", "source", "language", "confidential", "notes", "translation_of_id")
 # Audit actions, as the custody history names them.
 CUSTODY_WORDS = {"create": "added", "import": "added", "update": "changed", "delete": "removed",
-                 "viewed": "viewed", "exported": "exported", "verified": "verified"}
+                 "restore": "restored", "viewed": "viewed", "exported": "exported", "verified": "verified"}
 _DIGITS = re.compile(r"(\d+)")
 _WORD = re.compile(r"\w+")
 

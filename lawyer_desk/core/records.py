@@ -4,6 +4,11 @@ Every function works inside the caller's session (one user action = one transact
 Values are validated through the entity's ``...Base`` model first; problems come back as
 ``FieldErrors`` naming each field, so a form can mark them. ``delete`` returns a
 ``Snapshot`` that ``restore`` puts back with the same ids, which is what undo needs.
+
+Deleting a client takes its exhibits (and their extracted text) with it, but not the exhibits'
+encrypted files: those stay in the vault so that ``restore`` can point the rows at them again.
+``Snapshot.vault_objects`` names them; whoever holds the snapshot removes them once the deletion
+can no longer be undone (``exhibit_checks.remove_unreferenced``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -40,14 +45,21 @@ EDITABLE_LINKS: dict[tuple[type[SQLModel], str], type[SQLModel]] = {
 CHILDREN: dict[type[SQLModel], list[tuple[type[SQLModel], str]]] = {
     m.Client: [(m.NameVariant, "client_id"), (m.Alert, "client_id"), (m.Proceeding, "client_id"),
                (m.Deadline, "client_id"), (m.Note, "client_id"), (m.Event, "client_id"),
-               (m.Contact, "client_id")],
+               (m.Contact, "client_id"), (m.Exhibit, "client_id")],
     m.Alert: [(m.ArrestWarrant, "alert_id"), (m.AlertStatusChange, "alert_id"), (m.AlertNotification, "alert_id")],
+    m.Exhibit: [(m.ExhibitText, "exhibit_id")],
 }
 # Links that the database clears (ON DELETE SET NULL) and a restore must set again.
 CLEARED: dict[type[SQLModel], list[tuple[type[SQLModel], str]]] = {
     m.Alert: [(m.Proceeding, "alert_id")],
     m.Proceeding: [(m.Deadline, "proceeding_id")],
+    m.Exhibit: [(m.Exhibit, "translation_of_id")],  # a translation outlives its original
 }
+# Records with a history of their own (an exhibit's chain of custody): when one goes or comes
+# back with its parent, it gets its own audit entry besides the parent's.
+OWN_HISTORY: tuple[type[SQLModel], ...] = (m.Exhibit,)
+# Part of another record rather than one of its own: not counted in ``describe_deletion``.
+NOT_COUNTED: tuple[type[SQLModel], ...] = (m.ExhibitText,)
 
 
 class FieldErrors(InvalidInput):
@@ -147,23 +159,36 @@ class Snapshot:
     rows: list[tuple[type[SQLModel], dict[str, Any]]] = field(default_factory=list)
     cleared: list[tuple[type[SQLModel], str, int, int]] = field(default_factory=list)  # model, column, id, value
 
+    @property
+    def vault_objects(self) -> list[str]:
+        """The vault objects of the exhibits in the snapshot: left in the vault for ``restore``."""
+        return [row["object_name"] for model, row in self.rows if model is m.Exhibit]
+
 
 def _rows(session: Session, model: type[SQLModel], column: str, parent_ids: list[int]) -> list[dict[str, Any]]:
     if not parent_ids:
         return []
     table = _table(model)
-    query = select(table).where(table.c[column].in_(parent_ids)).order_by(table.c.id)
+    query = select(table).where(table.c[column].in_(parent_ids)).order_by(*table.primary_key.columns)
     return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _collect(session: Session, snapshot: Snapshot, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     snapshot.rows += [(model, row) for row in rows]
+    if model not in CHILDREN and model not in CLEARED:
+        return
     ids = [row["id"] for row in rows]
     for child, column in CHILDREN.get(model, []):
         _collect(session, snapshot, child, _rows(session, child, column, ids))
     for referrer, column in CLEARED.get(model, []):
         for row in _rows(session, referrer, column, ids):
             snapshot.cleared.append((referrer, column, row["id"], row[column]))
+
+
+def _own_history(snapshot: Snapshot, action: str, summary: str) -> list[audit.Change]:
+    """Entries for the records with a history of their own that went (or came back) with the parent."""
+    return [audit.Change(action, _table(model).name, row["id"], snapshot.client_id, summary)
+            for model, row in snapshot.rows[1:] if model in OWN_HISTORY]
 
 
 def delete(session: Session, model: type[SQLModel], record_id: int) -> Snapshot:
@@ -175,19 +200,98 @@ def delete(session: Session, model: type[SQLModel], record_id: int) -> Snapshot:
     _collect(session, snapshot, model, _rows(session, model, "id", [record_id]))
     session.delete(record)
     session.flush()
+    audit.append(session, _own_history(snapshot, "delete", f"removed with the {_table(model).name}"))
     return snapshot
 
 
-def restore(session: Session, snapshot: Snapshot) -> None:
-    """Put a deleted record back with the same ids (undo of ``delete``)."""
+def _new_ids(session: Session, snapshot: Snapshot) -> dict[str, dict[int, int]]:
+    """New ids for the rows whose ids were taken meanwhile, by table: {old id: new id}.
+
+    Ids are not AUTOINCREMENT: a record added outside the undo history (an imported case, an
+    added file) may have taken the id of a deleted one.
+    """
+    ids: dict[Any, list[int]] = {}
     for model, row in snapshot.rows:
-        session.execute(insert(_table(model)), [row])
+        if "id" in row:
+            ids.setdefault(_table(model), []).append(row["id"])
+    moved: dict[str, dict[int, int]] = {}
+    for table, wanted in ids.items():
+        taken = sorted(session.execute(select(table.c.id).where(table.c.id.in_(wanted))).scalars())
+        if taken:
+            top = max(session.execute(select(func.max(table.c.id))).scalar_one() or 0, *wanted)
+            moved[table.name] = {old: top + i for i, old in enumerate(taken, 1)}
+    return moved
+
+
+def _follow(moved: dict[str, dict[int, int]], table_name: str, row_id: Any) -> Any:
+    return moved.get(table_name, {}).get(row_id, row_id)
+
+
+def _moved(table: Any, row: dict[str, Any], moved: dict[str, dict[int, int]]) -> dict[str, Any]:
+    """The row with its own id and its links following the rows that got new ids."""
+    row = dict(row)
+    if "id" in row:
+        row["id"] = _follow(moved, table.name, row["id"])
+    for key in table.foreign_keys:
+        if row.get(key.parent.name) is not None:
+            row[key.parent.name] = _follow(moved, key.column.table.name, row[key.parent.name])
+    return row
+
+
+def _as_restored(session: Session, snapshot: Snapshot, model: type[SQLModel], row: dict[str, Any],
+                 coming: set[tuple[type[SQLModel], int]], notes: list[str]) -> dict[str, Any]:
+    """The row as it can go back: links into the snapshot wait for their target (``cleared``
+    sets them once every row is in), links to a record gone meanwhile are left empty, and an
+    exhibit whose number was given to another exhibit meanwhile gets the next free one."""
+    for referrer, column in CLEARED.get(model, []):
+        target = row.get(column) if referrer is model else None
+        if target is not None and ((model, target) in coming or session.get(model, target) is None):
+            row[column] = None
+    if model is m.Exhibit and model is snapshot.model:
+        from lawyer_desk.core.exhibits import next_number  # exhibits builds on this module
+
+        taken = session.execute(select(m.Exhibit.id).where(
+            m.Exhibit.client_id == row["client_id"], m.Exhibit.number == row["number"])).first()
+        if taken is not None:
+            new = next_number(session, row["client_id"])
+            notes.append(f"number {row['number']} is now another exhibit's; restored as {new}")
+            row["number"] = new
+    return row
+
+
+def restore(session: Session, snapshot: Snapshot, *, new_id_allowed: bool = False) -> int:
+    """Put a deleted record back (undo of ``delete``); returns its id.
+
+    Every row keeps its id unless a record added meanwhile took it; then it gets a new one and
+    the links follow. The deleted record itself gets a new id only with ``new_id_allowed``
+    (the caller then holds on to the id returned); otherwise that is ``InvalidInput``, and
+    nothing is restored.
+    """
+    moved = _new_ids(session, snapshot)
+    record_table = _table(snapshot.model).name
+    record_id = _follow(moved, record_table, snapshot.record_id)
+    notes: list[str] = []
+    if record_id != snapshot.record_id:
+        if not new_id_allowed:
+            raise InvalidInput(f"This {record_table.replace('_', ' ')} cannot be brought back: a record added since "
+                               "has taken its place.")
+        notes.append(f"id {snapshot.record_id} was taken meanwhile; restored as {record_id}")
+    client_id = _follow(moved, "client", snapshot.client_id)
+    rows = [(model, _moved(_table(model), row, moved)) for model, row in snapshot.rows]
+    coming = {(model, row["id"]) for model, row in rows if "id" in row}
+    for model, row in rows:
+        session.execute(insert(_table(model)), [_as_restored(session, snapshot, model, row, coming, notes)])
     for model, column, row_id, value in snapshot.cleared:
-        session.execute(sql_update(_table(model)).where(_table(model).c.id == row_id).values({column: value}))
-    summary = f"restored with {len(snapshot.rows) - 1} dependent records"
-    audit.append(session, [audit.Change("restore", _table(snapshot.model).name, snapshot.record_id,
-                                        snapshot.client_id, summary)])
+        table = _table(model)
+        target = next(key.column.table.name for key in table.c[column].foreign_keys)
+        session.execute(sql_update(table).where(table.c.id == _follow(moved, table.name, row_id)).values(
+            {column: _follow(moved, target, value)}))
+    summary = "; ".join([f"restored with {len(rows) - 1} dependent records", *notes])
+    restored = Snapshot(snapshot.model, record_id, client_id, rows)
+    audit.append(session, [audit.Change("restore", record_table, record_id, client_id, summary),
+                           *_own_history(restored, "restore", f"restored with the {record_table}")])
     session.expire_all()
+    return record_id
 
 
 def describe_deletion(session: Session, model: type[SQLModel], record_id: int) -> dict[str, int]:
@@ -196,5 +300,6 @@ def describe_deletion(session: Session, model: type[SQLModel], record_id: int) -
     _collect(session, snapshot, model, _rows(session, model, "id", [record_id]))
     counts: dict[str, int] = {}
     for child, _row in snapshot.rows[1:]:
-        counts[_table(child).name] = counts.get(_table(child).name, 0) + 1
+        if child not in NOT_COUNTED:
+            counts[_table(child).name] = counts.get(_table(child).name, 0) + 1
     return counts

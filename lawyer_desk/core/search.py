@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from lawyer_desk.core import list_columns
@@ -101,6 +101,7 @@ class Match(NamedTuple):
 
     rowid: int
     client_id: int
+    client_name: str
     score: float
     snippet: str | None = None
 
@@ -125,71 +126,95 @@ _IS_NAME = f"rowid % 16 IN ({', '.join(map(str, _NAME_CODES))})"
 # Names are short: their snippets cost little and come with the rows that find them. Those of
 # notes and other long texts are made later, for the few rows on screen (``snippets_for``).
 _NAME_SNIPPET = f"CASE WHEN {_IS_NAME} THEN {_SNIPPET} END"
-# The newest matches, in the order FTS5 keeps them: one pass that stops early, which also
-# tells whether the query is narrow enough to rank.
-_NEWEST = (f"SELECT rowid, client_id, {_NAME_SNIPPET} FROM search_index "  # noqa: S608 (constant SQL)
-           "WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit")
-# The newest names (filtered on the rowid's kind code: a "kind" column filter in the MATCH
-# made FTS5 walk the doclist of every name in the store).
-_NEWEST_NAMES = (f"SELECT rowid, client_id, {_SNIPPET} FROM search_index "  # noqa: S608 (constant SQL)
-                 f"WHERE search_index MATCH :q AND {_IS_NAME} ORDER BY rowid DESC LIMIT :limit")
-# At most RANK_CAP matches, all between :lo and :hi (the rowids the first pass found).
-_RANKED = ("SELECT rowid, client_id, {snippet}, bm25(search_index, 2.0, 1.0, 0.0) AS score FROM search_index "
-           "WHERE search_index MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY score, rowid DESC LIMIT :limit")
-# Snippets of given rows: the rowid range is handed to FTS5, the list is checked by SQLite
-# ("+rowid": with "rowid IN (…)" FTS5 would run the whole query once per rowid).
-_SNIPPETS = (f"SELECT rowid, {_SNIPPET} FROM search_index WHERE search_index MATCH :q "  # noqa: S608 (constant SQL)
-             "AND rowid BETWEEN :lo AND :hi AND +rowid IN (SELECT value FROM json_each(:rowids))")
+# The newest matches, in the order FTS5 keeps them: one pass that stops early and reads
+# nothing but rowids, which tells whether the query is narrow enough to rank.
+_NEWEST = text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit")
 
 
-def _match(row: Any, score: float) -> Match:
-    return Match(row[0], row[1], score, " ".join(row[2].split()) if row[2] is not None else None)
+def _with_client(rows: str, order: str) -> TextClause:
+    """Index rows (rowid, client_id, snip, score) with their client's name. The LIMIT in
+    ``rows`` keeps SQLite from merging it into the join, which could run the MATCH per client."""
+    return text(f"SELECT h.rowid, h.client_id, h.snip, c.display_name, h.score FROM ({rows}) AS h "  # noqa: S608
+                f"JOIN client AS c ON c.id = h.client_id ORDER BY {order}")
+
+
+# The newest names among the newest _NAMES_DEPTH matches. Names are picked by the rowid's kind
+# code: a "kind" column filter in the MATCH made FTS5 walk the doclist of every name in the
+# store; unbounded, a common word made it read every note.
+_NAMES_DEPTH = 500
+_NEWEST_NAMES = _with_client(
+    f"SELECT rowid, client_id, {_SNIPPET} AS snip, 0.0 AS score FROM search_index "  # noqa: S608 (constant SQL)
+    "WHERE search_index MATCH :q AND rowid >= coalesce((SELECT rowid FROM search_index "
+    "WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :depth), 0) "
+    f"AND {_IS_NAME} ORDER BY rowid DESC LIMIT :limit", "h.rowid DESC")
+# At most RANK_CAP matches, all between :lo and :hi (the rowids the first pass found); by the
+# snippets they carry: every row's, or the names' only.
+_RANKED = {every: _with_client(
+    f"SELECT rowid, client_id, {_SNIPPET if every else _NAME_SNIPPET} AS snip, "  # noqa: S608 (constant SQL)
+    "-bm25(search_index, 2.0, 1.0, 0.0) AS score FROM search_index "
+    "WHERE search_index MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY score DESC, rowid DESC LIMIT :limit",
+    "h.score DESC, h.rowid DESC") for every in (True, False)}
+# Given rows: the rowid range is handed to FTS5, the list is checked by SQLite ("+rowid": with
+# "rowid IN (…)" FTS5 would run the whole query once per rowid).
+_CHOSEN = {every: _with_client(
+    f"SELECT rowid, client_id, {_SNIPPET if every else _NAME_SNIPPET} AS snip, 0.0 AS score FROM search_index "  # noqa: S608 (constant SQL)
+    "WHERE search_index MATCH :q AND rowid BETWEEN :lo AND :hi "
+    "AND +rowid IN (SELECT value FROM json_each(:rowids)) ORDER BY rowid DESC LIMIT :limit",
+    "h.rowid DESC") for every in (True, False)}
+
+
+def _match(row: Any) -> Match:
+    return Match(row[0], row[1], row[3], row[4], " ".join(row[2].split()) if row[2] is not None else None)
+
+
+def _chosen(session: Session, expression: str, rowids: list[int], *, every: bool) -> Any:
+    return session.execute(_CHOSEN[every], {"q": expression, "lo": min(rowids), "hi": max(rowids),
+                                            "rowids": json.dumps(rowids), "limit": len(rowids)})
 
 
 def find(session: Session, query: str, limit: int = 50, *, expression: str | None = None,
          snippets: bool = False) -> Found:
     """The index rows matching ``query``, best first, at most ``limit``: ranked by bm25 when
-    at most RANK_CAP rows match, else names first, then the other rows, newest first.
+    at most RANK_CAP rows match, else names first (those among the newest _NAMES_DEPTH
+    matches), then the other rows, newest first.
 
-    Rows of names carry their snippet; with ``snippets``, ranked rows of any kind do (made
-    in the same pass, which costs less than a second one).
+    Rows of names carry their snippet; with ``snippets``, rows of any kind do (made in the
+    pass that reads their client, which costs less than a pass of their own).
     """
     expression = expression or match_expression(query)
     if expression is None:
         return Found([], False)
-    newest = session.execute(text(_NEWEST), {"q": expression, "limit": max(limit, RANK_CAP) + 1}).all()
+    newest = list(session.execute(_NEWEST, {"q": expression, "limit": max(limit, RANK_CAP) + 1}).scalars())
     if len(newest) <= RANK_CAP:
         if not newest:
             return Found([], False)
-        ranked = session.execute(text(_RANKED.format(snippet=_SNIPPET if snippets else _NAME_SNIPPET)),
-                                 {"q": expression, "lo": newest[-1][0], "hi": newest[0][0], "limit": limit})
-        return Found([_match(row, -row[3]) for row in ranked], False)
-    names = [row for row in newest if row[0] % 16 in _NAME_CODES]
-    others = [row for row in newest if row[0] % 16 not in _NAME_CODES]
+        ranked = session.execute(_RANKED[snippets], {"q": expression, "lo": newest[-1], "hi": newest[0],
+                                                     "limit": limit})
+        return Found([_match(row) for row in ranked], False)
+    names = [rowid for rowid in newest if rowid % 16 in _NAME_CODES]
+    others = [rowid for rowid in newest if rowid % 16 not in _NAME_CODES]
+    rows: dict[int, Any] = {}
     if len(names) < min(limit, _NAMES_ENOUGH) and len(newest) > max(limit, RANK_CAP):
         # More names may match than the first pass saw: look further back for them (the
         # other rows it saw are always enough to fill up to ``limit``: they are the newest of
         # their kind). Not when half of what it saw are names already: the person is typing
         # a name, and the names behind a two-letter prefix such as "ko" are many (20 ms).
-        names = session.execute(text(_NEWEST_NAMES), {"q": expression, "limit": limit}).all()
-    return Found([_match(row, 0.0) for row in [*names, *others][:limit]], True)
+        rows = {row[0]: row for row in session.execute(_NEWEST_NAMES, {
+            "q": expression, "depth": _NAMES_DEPTH - 1, "limit": limit})}
+        names = list(rows)
+    chosen = [*names, *others][:limit]
+    first_pass = [rowid for rowid in chosen if rowid not in rows]  # all of them within its range
+    if first_pass:
+        rows.update((row[0], row) for row in _chosen(session, expression, first_pass, every=snippets))
+    return Found([_match(rows[rowid]) for rowid in chosen if rowid in rows], True)
 
 
 def search_results(session: Session, query: str, limit: int = 50, *, snippets: bool = True) -> Results:
-    """Hits, best first. Without ``snippets`` the hits carry none (``snippets_for`` makes them
-    later for the few on screen)."""
-    expression = match_expression(query)
-    if expression is None:
-        return Results([], False)
-    found = find(session, query, limit, expression=expression, snippets=snippets)
-    client_ids = list(dict.fromkeys(row.client_id for row in found.rows))
-    names = dict(session.execute(text("SELECT id, display_name FROM client WHERE id IN "
-                                      "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(client_ids)}).all())
-    missing = [row.rowid for row in found.rows if row.snippet is None]
-    made = snippets_for(session, query, missing, expression=expression) if snippets else {}
-    return Results([Hit(row.client_id, names[row.client_id], KINDS.get(row.rowid % 16, "?"), row.rowid // 16,
-                        row.snippet or made.get(row.rowid, ""), row.score)
-                    for row in found.rows if row.client_id in names], found.capped)
+    """Hits, best first. Without ``snippets`` the hits carry those of names only (``snippets_for``
+    makes the others later, for the few on screen)."""
+    found = find(session, query, limit, snippets=snippets)
+    return Results([Hit(row.client_id, row.client_name, KINDS.get(row.rowid % 16, "?"), row.rowid // 16,
+                        row.snippet or "", row.score) for row in found.rows], found.capped)
 
 
 def snippets_for(session: Session, query: str, rowids: list[int], *, expression: str | None = None
@@ -198,9 +223,7 @@ def snippets_for(session: Session, query: str, rowids: list[int], *, expression:
     expression = expression or match_expression(query)
     if expression is None or not rowids:
         return {}
-    rows = session.execute(text(_SNIPPETS), {"q": expression, "lo": min(rowids), "hi": max(rowids),
-                                            "rowids": json.dumps(rowids)}).all()
-    return {row[0]: " ".join(row[1].split()) for row in rows}
+    return {row[0]: " ".join(row[2].split()) for row in _chosen(session, expression, rowids, every=True)}
 
 
 def search(session: Session, query: str, limit: int = 50, *, per_case: bool = False) -> list[Hit]:

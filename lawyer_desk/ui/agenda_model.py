@@ -180,21 +180,23 @@ class AgendaModel(QAbstractTableModel):
         return self._rows.get(did)
 
     def items(self, rows: Iterable[int]) -> list[AgendaItem]:
-        """The deadlines of these rows (a selection), in one read for those not cached."""
+        """The deadlines of these rows (a selection, maybe of thousands), in one read for those not cached."""
         ids = [did for row in rows if (did := self.deadline_id_at(row)) is not None]
-        self._read([did for did in ids if did not in self._rows and did not in self._gone])
-        return [item for did in ids if (item := self._rows.get(did)) is not None]
+        found = {did: item for did in ids if (item := self._rows.get(did)) is not None}
+        found |= self._read([did for did in ids if did not in found and did not in self._gone])
+        return [found[did] for did in ids if did in found]
 
-    def _read(self, ids: list[int]) -> None:
+    def _read(self, ids: list[int]) -> dict[int, AgendaItem]:
+        """Read these rows into the cache; returns them (the cache may not keep them all)."""
         if not ids:
-            return
+            return {}
         try:
             if self._places is None:
                 self._places = self.places()
             with self._session() as session:
                 fetched = agenda_rows(session, self._index.today, ids, places=self._places)
         except StoreError:  # the store was closed (locked, or the program is closing): show nothing
-            return
+            return {}
         self.page_fetches += 1
         for did in ids:
             if did in fetched:
@@ -204,6 +206,7 @@ class AgendaModel(QAbstractTableModel):
         while len(self._rows) > self._cache_rows:
             evicted, _item = self._rows.popitem(last=False)
             self._texts.pop(evicted, None)
+        return fetched
 
     @property
     def cached_rows(self) -> int:

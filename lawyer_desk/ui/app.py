@@ -161,6 +161,7 @@ def show_main_window(store: Store, preload: Preload | None = None) -> MainWindow
     from lawyer_desk.ui.main_window import MainWindow
 
     window = MainWindow(store)
+    window.safety.backups.backup_on_close = True  # the day's backup when the desk closes (not in tests' windows)
     window.show()
     return window
 

@@ -4,8 +4,9 @@ The landing page after unlock. ``AgendaModel`` (``ui.agenda_model``) reads the o
 the whole list and its urgency counts in one query, and the rows a page at a time as they are
 painted; the filters (lawyer, forum, country, this case only, show done) and the header's
 sort are done in SQL. A cut-off is shown in the forum's time, named after the place its rule
-gives ("16:00 Strasbourg time (Europe/Paris)"), and in the lawyer's own zone. "Mark done" (Ctrl+Enter) is one
-undoable step; Enter or a double-click opens the deadline's case at its Deadlines tab.
+gives ("16:00 Strasbourg time (Europe/Paris)"), and in the lawyer's own zone
+(``ui.local_time``). "Mark done" (Ctrl+Enter) is one undoable step; Enter or a double-click
+opens the deadline's case at its Deadlines tab.
 """
 
 from __future__ import annotations
@@ -352,9 +353,10 @@ class DeadlineDashboard(QWidget):
             self.reload()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The filters' choices are read once the list has been painted, not before.
+        # The filters' choices are read once the list has been painted (the timer starts when
+        # this paint is done), not before.
         if event.type() == QEvent.Type.Paint and self._stale and not self._choices_timer.isActive():
-            self._choices_timer.start()
+            QTimer.singleShot(0, self._choices_timer, self._choices_timer.start)
         return False
 
     def hideEvent(self, event: Any) -> None:

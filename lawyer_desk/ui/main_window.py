@@ -38,17 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lawyer_desk.core import cases, records, search
 from lawyer_desk.core import models as m
+from lawyer_desk.core import records, search
 from lawyer_desk.core.errors import LawyerDeskError
-from lawyer_desk.core.interchange import case_json
 from lawyer_desk.core.interchange.files import FileOutcome, import_files
 from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
-from lawyer_desk.core.store.fileio import write_atomic
+from lawyer_desk.core.vault import Cancelled as StoppedOnRequest
 from lawyer_desk.core.vocab import CaseStatus
 from lawyer_desk.ui import alerts, plaintext_copies, reminders, settings
 from lawyer_desk.ui.calendar_export import CalendarExportDialog, export_calendar_file
+from lawyer_desk.ui.case_export import CaseExportChoice, CaseExportDialog, exhibit_count
+from lawyer_desk.ui.case_export import export_case as export_case_files
 from lawyer_desk.ui.case_view.alerts_tab import AlertsTab
 from lawyer_desk.ui.case_view.chronology import ChronologyTab
 from lawyer_desk.ui.case_view.contacts import ContactsTab
@@ -62,10 +63,12 @@ from lawyer_desk.ui.case_view.proceedings import ProceedingsTab
 from lawyer_desk.ui.case_view.specs import client_specs
 from lawyer_desk.ui.client_list_view import ClientListPanel
 from lawyer_desk.ui.dashboard import DeadlineDashboard
+from lawyer_desk.ui.deleted_evidence import CreateClient, DeletedEvidenceFiles, DeleteWithEvidence
 from lawyer_desk.ui.forms import RecordDialog
 from lawyer_desk.ui.icons import icon
+from lawyer_desk.ui.safety_net import SafetyNet
 from lawyer_desk.ui.tasks import Progress, ProgressDialog
-from lawyer_desk.ui.undo import CaseEvents, CreateRecord, DeleteRecord, EditRecord, push
+from lawyer_desk.ui.undo import CaseEvents, EditRecord, push
 
 NEW_CLIENT_FIELDS = ("display_name", "date_of_birth", "nationalities", "custody_status", "responsible_lawyer")
 # Tables whose changes alter what the client list shows.
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         self.clock = clock or reminders.now  # reminders and the dashboard's "today"; tests pass a fixed one
         self.events = CaseEvents(self)
         self.undo = QUndoStack(self)
+        self.deleted_files = DeletedEvidenceFiles(store, self.undo, self)  # removed when the undo history goes
         self.client_id: int | None = None
         self.setWindowTitle(self.tr("lawyer_desk — %1").replace("%1", store.paths.root.name))
         self.setAcceptDrops(True)
@@ -141,7 +145,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.show_dashboard()  # the landing page after unlock
         self.reminders = reminders.ReminderService(store, self.events, self.reminder_banner, self, clock=self.clock)
-        self.reminders.check()  # what fell due while the program was closed, too
+        self.reminders.check_after_paint(self)  # what fell due while the program was closed, too
+        self.safety = SafetyNet(self)  # lock, clipboard, passphrase, backups, verify, preferences
 
     # -- actions ------------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
@@ -210,6 +215,9 @@ class MainWindow(QMainWindow):
         self.add_evidence_action = self._action(self.tr("Add &Evidence…"), "Ctrl+Shift+E", self.choose_evidence,
                                                 case_menu, "file-plus")
         case_menu.addSeparator()
+        self.brief_action = self._action(self.tr("&Brief…"), "Ctrl+Shift+B", self.make_brief, case_menu)
+        self.bundle_action = self._action(self.tr("&Hearing Bundle…"), "Ctrl+Shift+H", self.make_bundle, case_menu)
+        case_menu.addSeparator()
         self.delete_client_action = self._action(self.tr("&Delete Client…"), "Ctrl+Shift+Del",
                                                  self.delete_client, case_menu, "trash-2")
 
@@ -231,7 +239,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_case = self.client_id is not None
         for action in (self.export_action, self.close_case_action, self.archive_action, self.reopen_action,
-                       self.delete_client_action, self.add_evidence_action):
+                       self.delete_client_action, self.add_evidence_action, self.brief_action, self.bundle_action):
             action.setEnabled(has_case)
 
     # -- the selected case --------------------------------------------------------------
@@ -313,7 +321,7 @@ class MainWindow(QMainWindow):
         values, ok = RecordDialog.edit(self, self.tr("New client"), m.Client, specs, {"custody_status": "unknown"})
         if not ok:
             return
-        command = CreateRecord(self.store, self.events, m.Client, values, self.tr("New client"), self)
+        command = CreateClient(self.store, self.events, m.Client, values, self.tr("New client"), self)
         if push(self.undo, command) and command.record_id is not None:
             self.client_list.refresh()
             if self.client_list.select_case(command.record_id):
@@ -326,16 +334,22 @@ class MainWindow(QMainWindow):
             client = records.get(session, m.Client, self.client_id)
             name = client.display_name
             going = records.describe_deletion(session, m.Client, self.client_id)
+        exhibits = going.pop("exhibit", 0)
         parts = [f"{count} {table.replace('_', ' ')}{'s' if count != 1 else ''}" for table, count in going.items()]
+        if exhibits:
+            parts.append((self.tr("1 exhibit with its encrypted file") if exhibits == 1 else
+                           self.tr("%1 exhibits with their encrypted files")).replace("%1", str(exhibits)))
         text = self.tr("Delete %1 and everything in the case file?").replace("%1", name)
         if parts:
             text += "\n\n" + self.tr("This also deletes: %1.").replace("%1", ", ".join(parts))
         text += "\n\n" + self.tr("You can undo this with Ctrl+Z until you close the program.")
+        if exhibits:
+            text += " " + self.tr("The encrypted evidence files are removed from the vault when you close it.")
         if not alerts.confirm(self, self.tr("Delete client"), text, destructive=True, action=self.tr("Delete client")):
             return
         deleted = self.client_id
-        if push(self.undo, DeleteRecord(self.store, self.events, m.Client, deleted,
-                                        self.tr("Delete client %1").replace("%1", name), deleted, self)):
+        if push(self.undo, DeleteWithEvidence(self.store, self.events, m.Client, deleted,
+                                              self.tr("Delete client %1").replace("%1", name), deleted, self)):
             self.show_case(None)
             self.client_list.refresh()
 
@@ -376,10 +390,14 @@ class MainWindow(QMainWindow):
         outcomes = outcomes or []
         self.client_list.refresh()
         self.events.changed.emit("client", -1)
-        failed = [o for o in outcomes if o.error]
+        failed = [o for o in outcomes if o.error and not o.cancelled]
         imported = [o for o in outcomes if not o.error]
         summary = self.tr("Imported %1 of %2 files.").replace("%1", str(len(imported))).replace("%2", str(len(paths)))
-        if not finished:
+        evidence = sum(o.exhibits for o in imported)
+        if evidence:
+            summary += " " + self.tr("%1 evidence files came with the cases, each checked against its "
+                                     "SHA-256.").replace("%1", str(evidence))
+        if not finished or len(outcomes) < len(paths) or any(o.cancelled for o in outcomes):
             summary += " " + self.tr("Stopped on request; the files already imported stay imported.")
         self.statusBar().showMessage(summary, 10000)
         if failed:
@@ -395,25 +413,22 @@ class MainWindow(QMainWindow):
         return outcomes
 
     def export_case(self) -> None:
+        """Ask where to write the case file and whether its evidence files go with it; then export."""
         if self.client_id is None:
             return
-        target, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export case"), str(Path.home() / f"case-{self.client_id}.json"),
-            self.tr("Case files (*.json)"))
-        if target:
-            self.export_to(Path(target))
+        choice, ok = CaseExportDialog.ask(self, Path.home() / f"case-{self.client_id}.json",
+                                          exhibit_count(self.store, self.client_id))
+        if ok and choice is not None:
+            self.export_to(choice.path, choice.evidence_dir)
 
-    def export_to(self, target: Path) -> bool:
+    def export_to(self, target: Path, evidence_dir: Path | None = None) -> bool:
         client_id = self.client_id
         assert client_id is not None
-
-        def work(_progress: Progress) -> None:
-            with self.store.session() as session:
-                text = case_json.dumps(cases.export_case(session, client_id))
-                write_atomic(target, text.encode("utf-8"))
-
         try:
-            ProgressDialog.run(self, self.tr("Exporting"), self.tr("Writing the case file…"), work, cancellable=False)
+            written = export_case_files(self, self.store, client_id, CaseExportChoice(target, evidence_dir))
+        except StoppedOnRequest:
+            self.statusBar().showMessage(self.tr("Export stopped; nothing was written."), 10000)
+            return False
         except LawyerDeskError as exc:
             alerts.error_for(self, exc)
             return False
@@ -422,7 +437,11 @@ class MainWindow(QMainWindow):
                          self.tr("The file could not be written: %1").replace("%1", exc.strerror or str(exc)))
             return False
         self.events.changed.emit("audit_entry", client_id)
-        self.statusBar().showMessage(self.tr("Case exported to %1").replace("%1", str(target)), 10000)
+        message = self.tr("Case exported to %1").replace("%1", str(target))
+        if written:
+            message += " " + self.tr("with %1 evidence files in %2").replace("%1", str(written)).replace(
+                "%2", str(evidence_dir))
+        self.statusBar().showMessage(message, 10000)
         return True
 
     def export_calendar(self) -> None:
@@ -461,6 +480,24 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.case_tabs["evidence"])
             self.case_tabs["evidence"].commands.add_files()
 
+    def make_brief(self) -> None:
+        """The Brief dialog for the open case; the PDF opens in a preview, nothing is saved unasked."""
+        from lawyer_desk.ui.brief_dialog import open_brief_dialog
+
+        client_id = self.client_id
+        if client_id is not None:
+            open_brief_dialog(self, self.store, client_id,
+                              on_built=lambda: self.events.changed.emit("audit_entry", client_id))
+
+    def make_bundle(self) -> None:
+        """The Hearing Bundle dialog for the open case, then its preview."""
+        from lawyer_desk.ui.bundle_dialog import open_bundle_dialog
+
+        client_id = self.client_id
+        if client_id is not None:
+            open_bundle_dialog(self, self.store, client_id,
+                               on_built=lambda: self.events.changed.emit("audit_entry", client_id))
+
     def add_evidence(self, paths: list[Path]) -> None:
         """Add files to the open case's evidence, on its Evidence tab."""
         if self.client_id is not None:
@@ -482,9 +519,11 @@ class MainWindow(QMainWindow):
         settings.window_settings().setValue("client_list", QByteArray(self.client_list.state()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._editors_allow_leaving():
+        # Locked, the editors cannot save (the lock settled or keeps their input); then the backup.
+        if not (self.safety.locked or self._editors_allow_leaving()) or not self.safety.before_close():
             event.ignore()
             return
         self._save_layout()
         plaintext_copies.wipe_all()  # decrypted copies made for other programs go with the window
+        self.deleted_files.discard_undo()  # no undo can bring deleted exhibits back now: their files go
         event.accept()

@@ -22,7 +22,7 @@ import html
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -148,6 +148,8 @@ class ReminderService(QObject):
         self.tray_available = tray_available
         self._window = parent
         self.current: list[Reminder] = []
+        self.last_check: datetime | None = None
+        self._first_paint: QWidget | None = None
         self._notified: set[tuple[int, int]] = set()  # (deadline, offset) already sent to the tray
         self.tray: QSystemTrayIcon | None = None
         self.last_tray_message: tuple[str, str] | None = None
@@ -166,9 +168,23 @@ class ReminderService(QObject):
         if table in ("deadline", "client"):
             self._after_change.start()
 
+    def check_after_paint(self, window: QWidget) -> None:
+        """Check as soon as ``window`` has first been painted: the lawyer sees the window without
+        waiting for the reminders (a quarter of a second at 20,000 deadlines)."""
+        self._first_paint = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._first_paint and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._first_paint = None
+            self.timer.start(0)  # the check, once this paint is done
+        return False
+
     def check(self) -> list[Reminder]:
         """Show the reminders due now and set the timer for the next one; returns those shown."""
         at = self.clock()
+        self.last_check = at
         try:
             with self.store.session() as session:
                 due = due_reminders(session, at)

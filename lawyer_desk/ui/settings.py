@@ -42,8 +42,10 @@ class Settings:
     language: str = ""
     # The store folder opened last ("" if none yet).
     last_store_folder: str = ""
-    # Lock the desk after this many idle minutes (0: never). Not used yet.
+    # Lock the desk after this many idle minutes (0: never; ui.session_lock).
     idle_lock_minutes: int = 5
+    # While locked, keep edits not yet saved in memory (else they are settled at the lock).
+    keep_unsaved_while_locked: bool = False
     # The warning before the first decrypted copy for "Open with system viewer" was shown.
     system_viewer_warned: bool = False
 
@@ -57,6 +59,7 @@ class Settings:
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:
             minutes = default.idle_lock_minutes
         return Settings(language=language, last_store_folder=folder, idle_lock_minutes=minutes,
+                        keep_unsaved_while_locked=self.keep_unsaved_while_locked is True,
                         system_viewer_warned=self.system_viewer_warned is True)
 
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lawyer_desk.core.errors import LawyerDeskError, WrongPassphrase
+from lawyer_desk.core.errors import DamagedDatabase, DamagedHeader, LawyerDeskError, WrongPassphrase
 from lawyer_desk.core.store import KdfParams
 from lawyer_desk.core.store.keyheader import KeyHeader
 from lawyer_desk.ui import alerts, tasks
@@ -369,6 +369,7 @@ class UnlockDialog(_KeyDialog):
     def __init__(self, folder: Path, parent: QWidget | None = None, *,
                  runner: tasks.TaskRunner | None = None) -> None:
         super().__init__(folder, parent, runner)
+        self._tried = ""
         self.setWindowTitle(tr("Unlock the store — lawyer_desk"))
         self.passphrase = _passphrase_field(self)
         self.problem = _Notice(self, QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -407,6 +408,7 @@ class UnlockDialog(_KeyDialog):
         if not passphrase or self.working:
             return
         self.problem.hide()
+        self._tried = passphrase  # kept only until this attempt ends: a damaged store needs it to recover
 
         def derive(progress: tasks.Progress) -> tuple[KeyHeader, bytes]:
             return unlock(folder, passphrase)
@@ -417,7 +419,26 @@ class UnlockDialog(_KeyDialog):
         super()._stop_working()
         self._check()
 
+    def _key_ready(self, key: tuple[KeyHeader, bytes]) -> None:
+        super()._key_ready(key)
+        if self.store is not None:
+            self._tried = ""
+
     def _failed(self, exc: BaseException) -> None:
+        tried, self._tried = self._tried, ""
+        if isinstance(exc, DamagedHeader | DamagedDatabase) and tried and not self._abandoned:
+            # The damaged store's newest good backup is offered (ui.recovery_dialog).
+            from lawyer_desk.ui.recovery_dialog import offer
+
+            self._stop_working()
+            store, offered = offer(self, self.folder, tried, exc, runner=self._runner)
+            if offered:
+                self.store = store
+                if store is not None:
+                    self.accept()
+                else:
+                    self.reject()
+                return
         if isinstance(exc, WrongPassphrase) and not self._abandoned:
             self._stop_working()
             self.passphrase.clear()

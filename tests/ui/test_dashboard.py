@@ -5,24 +5,34 @@ Real window, real encrypted store with the demo cases (their dates are relative 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox
 from sqlalchemy import select
 
 from lawyer_desk.core import models as m
-from lawyer_desk.core.deadlines.agenda import AgendaFilter, Urgency, agenda
+from lawyer_desk.core.deadlines.agenda import AgendaFilter, Urgency, agenda, mark_done
 from lawyer_desk.core.store import KdfParams, Store
-from lawyer_desk.ui import tasks
-from lawyer_desk.ui.agenda_model import SORT_ROLE, AgendaModel, Column, urgency_words
+from lawyer_desk.ui import local_time, tasks
+from lawyer_desk.ui.agenda_model import (
+    DEADLINE_ID_ROLE,
+    OBJECT_ROLE,
+    PAGE_SIZE,
+    SORT_ROLE,
+    AgendaModel,
+    Column,
+    urgency_words,
+)
 from lawyer_desk.ui.calendar_export import CalendarExportDialog
 from lawyer_desk.ui.case_view.deadlines import COLOURS
 from lawyer_desk.ui.dashboard import DeadlineDashboard
 from lawyer_desk.ui.main_window import MainWindow
+from lawyer_desk.ui.undo import CaseEvents
 from tests.conftest import PASSPHRASE
 from tests.ui.case_view.demo_case import import_demo
 from tests.ui.conftest import AlertRecorder, Driver
@@ -276,3 +286,162 @@ def test_the_calendar_dialog_refuses_a_missing_folder(qtbot, tmp_path: Path) -> 
     dialog.path_edit.setText(str(tmp_path / "plain"))
     dialog.accept()
     assert dialog.result_value is not None and dialog.result_value.path == tmp_path / "plain.ics"
+
+
+# --- the lazy list ------------------------------------------------------------------------------
+def _many(store: Store, count: int, first_due: date) -> list[int]:
+    """``count`` open deadlines one day apart (so their order is known), across a few cases."""
+    with store.session() as session:
+        clients = [m.Client(display_name=f"Client {n}", responsible_lawyer="A. Kowalska") for n in range(4)]
+        session.add_all(clients)
+        session.flush()
+        deadlines = [m.Deadline(client_id=clients[n % 4].id, title=f"Deadline {n:03d}",
+                                due_date=first_due + timedelta(days=n), reminder_days=[]) for n in range(count)]
+        session.add_all(deadlines)
+        session.flush()
+        return [d.id for d in deadlines]
+
+
+def test_rows_are_read_a_page_at_a_time_when_asked_for(qapp, store: Store) -> None:
+    today = date.today()
+    ids = _many(store, 120, today - timedelta(days=3))
+    model = AgendaModel(store.session, page_size=10, cache_rows=30)
+    model.load()
+    assert model.rowCount() == 120 and model.page_fetches == 0 and model.cached_rows == 0  # ids only
+    assert model.counts() == {Urgency.overdue: 3, Urgency.today: 1, Urgency.this_week: 7, Urgency.later: 109,
+                              Urgency.done: 0}
+    assert model.deadline_id_at(0) == ids[0] and model.row_of(ids[57]) == 57 and model.is_open(57)
+    assert model.index(57, Column.DEADLINE).data(DEADLINE_ID_ROLE) == ids[57]
+    assert model.page_fetches == 0  # none of that read a row
+
+    assert model.index(0, Column.DEADLINE).data() == "Deadline 000"
+    assert (model.page_fetches, model.cached_rows) == (1, 10)
+    assert model.index(9, Column.URGENCY).data() == "This week: in 6 days"
+    assert model.page_fetches == 1  # the same page
+    assert model.index(115, Column.DEADLINE).data() == "Deadline 115"
+    assert (model.page_fetches, model.cached_rows) == (2, 20)
+    for row in range(20, 60, 10):  # four more pages: the cache keeps 30 rows at most
+        model.index(row, Column.DEADLINE).data()
+    assert model.cached_rows == 30 and model.page_fetches == 6
+    assert model.index(0, Column.DEADLINE).data() == "Deadline 000"  # fell out of the cache: read again
+    assert model.page_fetches == 7
+    assert model.index(0, Column.DEADLINE).data(OBJECT_ROLE).deadline_id == ids[0]
+    assert model.item(120) is None and model.deadline_id_at(-1) is None
+    # A selection of every row (Ctrl+A, then Mark done) reads them at once, whatever the cache keeps.
+    assert [item.deadline_id for item in model.items(range(120))] == ids and model.cached_rows == 30
+
+
+def test_the_view_reads_only_the_rows_it_shows(qtbot, store: Store) -> None:
+    _many(store, 300, date.today())
+    dashboard = DeadlineDashboard(store, CaseEvents(), QUndoStack())
+    qtbot.addWidget(dashboard)
+    dashboard.resize(1200, 500)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    dashboard.grab()
+    assert dashboard.model.rowCount() == 300
+    assert 0 < dashboard.model.cached_rows <= PAGE_SIZE and dashboard.model.page_fetches == 1
+    assert "300 deadlines shown" in dashboard.count_label.text()
+    dashboard.view.scrollToBottom()
+    dashboard.grab()
+    assert dashboard.model.page_fetches == 2 and dashboard.model.cached_rows <= 2 * PAGE_SIZE
+
+
+def test_a_change_in_the_store_reads_the_list_again(qtbot, store: Store) -> None:
+    ids = _many(store, 30, date.today() + timedelta(days=1))
+    events = CaseEvents()
+    dashboard = DeadlineDashboard(store, events, QUndoStack())
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    assert _column(dashboard, Column.DEADLINE)[:2] == ["Deadline 000", "Deadline 001"]
+    assert "7 this week" in dashboard.summary.accessibleName()
+    dashboard.select_deadline(ids[5])
+    with store.session() as session:
+        first = session.get(m.Deadline, ids[0])
+        first.title = "Renamed in the case"
+        mark_done(session, ids[1], datetime.now(UTC))
+        client_id = first.client_id
+    events.changed.emit("deadline", client_id)
+    assert _column(dashboard, Column.DEADLINE)[:2] == ["Renamed in the case", "Deadline 002"]  # no stale row
+    assert "6 this week" in dashboard.summary.accessibleName() and dashboard.model.rowCount() == 29
+    assert dashboard.selected_ids() == [ids[5]]  # the selection follows its deadline
+    dashboard.show_done.setChecked(True)
+    assert dashboard.model.rowCount() == 30 and not dashboard.model.is_open(dashboard.model.row_of(ids[1]))
+
+
+def test_a_header_click_sorts_in_the_store_and_keeps_the_selection_and_the_rows(qtbot, store: Store, ids) -> None:
+    dashboard = DeadlineDashboard(store, CaseEvents(), QUndoStack())
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    vienna = _status(store, VIENNA).id
+    dashboard.select_deadline(vienna)
+    _column(dashboard, Column.DEADLINE)
+    fetches = dashboard.model.page_fetches
+    dashboard.view.sortByColumn(Column.CLIENT, Qt.SortOrder.AscendingOrder)
+    clients = _column(dashboard, Column.CLIENT)
+    assert clients == sorted(clients, key=str.casefold)
+    assert dashboard.selected_ids() == [vienna]
+    assert dashboard.model.page_fetches == fetches  # the rows were read already: only the order is new
+    dashboard.view.sortByColumn(Column.CLIENT, Qt.SortOrder.DescendingOrder)
+    assert _column(dashboard, Column.CLIENT) == sorted(clients, key=str.casefold, reverse=True)
+    dashboard.view.sortByColumn(Column.LAWYER, Qt.SortOrder.AscendingOrder)
+    lawyers = [name for name in _column(dashboard, Column.LAWYER) if name]
+    assert lawyers == sorted(lawyers, key=str.casefold)
+
+
+def test_a_deadline_deleted_since_the_list_was_read_shows_nothing(qapp, store: Store, ids) -> None:
+    model = AgendaModel(store.session)
+    model.load()
+    gone = model.deadline_id_at(0)
+    with store.session() as session:
+        session.delete(session.get(m.Deadline, gone))
+    assert model.index(0, Column.DEADLINE).data() is None and model.item(0) is None
+    assert model.index(1, Column.DEADLINE).data()  # the others are there
+    assert model.items([0, 1]) == [model.item(1)]
+
+
+def test_the_filters_choices_are_read_after_the_first_paint(qtbot, store: Store, ids) -> None:
+    dashboard = DeadlineDashboard(store, CaseEvents(), QUndoStack())
+    qtbot.addWidget(dashboard)
+    assert dashboard.lawyer_filter.count() == 1  # "All lawyers" alone while the list is built
+    dashboard.show()
+    everything = dashboard.model.rowCount()
+    qtbot.waitUntil(lambda: dashboard.lawyer_filter.count() > 1)
+    assert dashboard.lawyer_filter.findData("A. Kowalska") > 0
+    # A value gone from the store goes back to "All", and the list follows.
+    with store.session() as session:
+        for client in session.execute(select(m.Client)).scalars():
+            if client.responsible_lawyer == "A. Kowalska":
+                client.responsible_lawyer = "B. Nowak"
+    _choose(qtbot, dashboard.lawyer_filter, "A. Kowalska")
+    assert dashboard.model.rowCount() == 0
+    dashboard.refresh_choices()
+    dashboard.lawyer_filter.showPopup()  # opening a filter reads its choices first
+    dashboard.lawyer_filter.hidePopup()
+    assert dashboard.lawyer_filter.findData("A. Kowalska") == -1 and dashboard.lawyer_filter.currentIndex() == 0
+    assert dashboard.model.rowCount() == everything
+
+
+# --- the cut-off: the forum's place and the lawyer's own zone -----------------------------------
+def test_the_cutoff_names_the_rules_place_and_the_lawyers_time(qtbot, store: Store,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "Europe/London")
+    with store.session() as session:
+        client = m.Client(display_name="Idris Mamut")
+        session.add(client)
+        session.flush()
+        for title, rule in (("Rule 39 request", "echr-application"), ("CCF revision", "ccf-revision"),
+                            ("By hand", None)):
+            session.add(m.Deadline(client_id=client.id, title=title, due_date=date(2027, 1, 6), rule_id=rule,
+                                   due_time=time(16, 0), time_zone="Europe/Paris", reminder_days=[]))
+    dashboard = DeadlineDashboard(store, CaseEvents(), QUndoStack(), today=lambda: date(2027, 1, 4))
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    cutoffs = dict(zip(_column(dashboard, Column.DEADLINE), _column(dashboard, Column.CUTOFF), strict=True))
+    assert cutoffs == {"Rule 39 request": "16:00 Strasbourg time (Europe/Paris) — 15:00 your time",
+                       "CCF revision": "16:00 Lyon time (Europe/Paris) — 15:00 your time",
+                       "By hand": "16:00 Paris time (Europe/Paris) — 15:00 your time"}
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "Asia/Tokyo")  # the laptop travelled
+    dashboard.reload()
+    assert _column(dashboard, Column.CUTOFF)[0] == \
+        "16:00 Strasbourg time (Europe/Paris) — 00:00 Thu 7 Jan 2027 your time"

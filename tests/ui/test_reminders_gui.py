@@ -7,12 +7,12 @@ is closed and unlocked again between "days".
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimeZone
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from lawyer_desk.core import models as m
 from lawyer_desk.core import records
 from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import KdfParams, Store
-from lawyer_desk.ui import reminders
+from lawyer_desk.ui import local_time, reminders
 from lawyer_desk.ui.app import open_or_create_store, show_main_window
 from lawyer_desk.ui.main_window import MainWindow
 from lawyer_desk.ui.reminders import ReminderBanner, ReminderService, reminder_text
@@ -69,6 +69,8 @@ def unlock_at(qtbot: QtBot, folder: Path, when_shown: Driver, monkeypatch: pytes
     assert store is not None
     window = show_main_window(store)
     qtbot.addWidget(window)
+    # The reminders are looked up once the window has been painted, not before.
+    qtbot.waitUntil(lambda: window.reminders.last_check == moment)
     return store, window
 
 
@@ -187,3 +189,77 @@ def test_reminder_texts(qapp) -> None:
     assert reminder_text(reminder(date(2026, 12, 9)), now).endswith("overdue by 1 day, Wed 9 Dec 2026")
     assert reminder_text(reminder(date(2026, 12, 10)), now).endswith("due today")
     assert reminder_text(reminder(date(2026, 12, 17), time(9, 0)), now).endswith("due in 7 days, Thu 17 Dec 2026 09:00")
+
+
+# --- the lawyer's own clock ----------------------------------------------------------------
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_the_local_zone_is_the_systems_named_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert local_time.system_zone_id() == bytes(QTimeZone.systemTimeZoneId().data()).decode()
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "Europe/Paris")
+    assert local_time.local_zone() is PARIS  # zoneinfo's one instance for the name
+    assert reminders.now().tzinfo is PARIS
+    # A name zoneinfo does not know (or none): the offset of now, as before.
+    for unknown in ("W. Europe Standard Time", "", "../../etc/passwd"):
+        monkeypatch.setattr(local_time, "system_zone_id", lambda name=unknown: name)
+        zone = local_time.local_zone()
+        assert not isinstance(zone, ZoneInfo)
+        assert zone.utcoffset(None) == datetime.now().astimezone().utcoffset()
+
+
+def test_a_reminder_across_the_march_clock_change_is_timed_to_eight_local(
+        qtbot: QtBot, case_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _reference, _deadline = case_store
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "Europe/Paris")
+    monkeypatch.setattr(reminders, "MAX_WAIT_MS", 24 * 3600 * 1000)  # let the timer wait the whole night
+    store = Store.open(folder, PASSPHRASE)
+    try:
+        with store.session() as session:
+            client_id = session.execute(select(m.Client.id)).scalar_one()
+            records.create(session, m.Deadline, {"title": "Rule 39 request", "due_date": date(2026, 3, 29),
+                                                 "reminder_days": [0]}, client_id=client_id)
+        banner = ReminderBanner()
+        qtbot.addWidget(banner)
+        # Saturday 28 March 2026, noon in Paris (UTC+1); the clocks go forward that night.
+        moment = datetime(2026, 3, 28, 12, 0, tzinfo=local_time.local_zone())
+        service = ReminderService(store, CaseEvents(), banner, clock=lambda: moment, tray_available=lambda: False)
+        service.check()
+        assert service.next_check == datetime(2026, 3, 29, 8, 0, tzinfo=PARIS)
+        assert service.next_check.utcoffset() == timedelta(hours=2)  # summer time by then
+        # 19 hours of real time (not the 20 the wall clocks differ by), and a second.
+        assert service.timer.interval() == 19 * 3600 * 1000 + reminders.MIN_WAIT_MS
+    finally:
+        store.close()
+
+
+def test_many_reminders_show_the_first_five_and_how_many_more(qapp) -> None:
+    from lawyer_desk.core.deadlines.reminders import Reminder
+
+    banner = ReminderBanner()
+    due = [Reminder(i, 1, f"LD-{i:08d}", CLIENT, f"Deadline {i}", date(2026, 12, 10), None, None, 0, at(10, 8))
+           for i in range(1, 301)]
+    banner.set_reminders(due, at(10, 9))
+    assert banner.count == 300 and len(banner.texts) == reminders.BANNER_LINES
+    assert banner.heading.text() == "300 deadline reminders"
+    assert banner.texts[0].startswith("LD-00000001 · Deadline 1")
+    assert banner.lines.text().endswith("and 295 more")
+    banner.set_reminders(due[:1], at(10, 9))
+    assert banner.count == 1 and "more" not in banner.lines.text()
+
+
+def test_reminders_are_looked_up_once_the_window_is_painted(qtbot: QtBot, case_store,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _reference, _deadline = case_store
+    monkeypatch.setattr(reminders, "now", lambda: at(14, 9))
+    store = Store.open(folder, PASSPHRASE)
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        assert window.reminders.last_check is None  # not while the window is being built
+        window.show()
+        qtbot.waitUntil(lambda: window.reminders.last_check is not None)
+        assert window.reminder_banner.isVisible() and window.reminder_banner.count == 1
+        window.close()
+    finally:
+        store.close()

@@ -35,6 +35,7 @@ class BriefOptions:
     #                               letter to an authority: which one (country code or part of its name)
     include_confidential: bool = False  # the lawyer's override (audited)
     today: date | None = None
+    arguments: frozenset[int] | None = None  # ids of the argument notes to include (None: every one)
 
 
 def load_client(session: Session, client_id: int) -> m.Client:
@@ -62,7 +63,9 @@ def addressee_choices(session: Session, client_id: int, template: Template) -> l
     client = load_client(session, client_id)
     if template.one_per == "notification":
         return [f"{n.country}: {n.authority}" for n in notifications(client)]
-    return ["; ".join(_default_address(client, template, p.focus(client, template)))]
+    about = p.focus(client, template)
+    facts = p.placeholders(client, template, about, date.today())
+    return ["; ".join(fill(line, facts) for line in _default_address(client, template, about))]
 
 
 def build(session: Session, client_id: int, template: Template, options: BriefOptions | None = None) -> list[Brief]:
@@ -89,7 +92,8 @@ def build(session: Session, client_id: int, template: Template, options: BriefOp
             template=template.id, title=fill(template.title, facts), case_reference=case_reference(client.uid),
             marking=template.marking, date=today, audit_head=head,
             author=client.responsible_lawyer or "lawyer_desk", addressee=tuple(fill(a, facts) for a in address),
-            cover=tuple(fill(line, facts) for line in template.cover), sections=tuple(_sections(ctx)),
+            cover=tuple(fill(line, facts) for line in template.cover),
+            sections=tuple(_sections(ctx, options.arguments)),
             labels=template.labels, internal=template.addressee == "internal",
         ))
     return briefs
@@ -153,11 +157,11 @@ def _exhibits(session: Session, client: m.Client, template: Template, override: 
         for e in found)
 
 
-def _sections(ctx: content.Context) -> list[Section]:
+def _sections(ctx: content.Context, chosen: frozenset[int] | None = None) -> list[Section]:
     template = ctx.template
     placed: dict[str, list[m.Note]] = {}
     for note in p.by_id(ctx.client.notes):
-        if note.argument_section and note.body.strip():
+        if note.argument_section and note.body.strip() and (chosen is None or note.id in chosen):
             where = template.argument_section(note.argument_section)
             if where is not None:
                 placed.setdefault(where, []).append(note)

@@ -15,7 +15,14 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
 from lawyer_desk.core import audit
-from lawyer_desk.core.errors import DamagedDatabase, DamagedHeader, NoStore, StoreError, StoreExists
+from lawyer_desk.core.errors import (
+    DamagedDatabase,
+    DamagedHeader,
+    NoStore,
+    StoreError,
+    StoreExists,
+    WrongPassphrase,
+)
 from lawyer_desk.core.paths import StorePaths
 from lawyer_desk.core.store import database, migrate, write_ahead_log
 from lawyer_desk.core.store.fileio import fsync_dir, write_atomic
@@ -39,6 +46,15 @@ audit.install(CaseSession)
 
 def unlock(root: Path, passphrase: str) -> tuple[KeyHeader, bytes]:
     """Read the key header and unwrap the data key (the slow, Argon2id step)."""
+    return next(_unlocked(root, passphrase))
+
+
+def _unlocked(root: Path, passphrase: str) -> Iterator[tuple[KeyHeader, bytes]]:
+    """Each copy of the header that the passphrase unwraps, primary first (``WrongPassphrase`` if none).
+
+    Lazy: a second copy costs a second Argon2id derivation only if the first one's key does
+    not open the database (a copy taken from another store sealed with the same passphrase).
+    """
     paths = StorePaths(Path(root))
     if not paths.keyheader.exists() and not paths.keyheader_spare.exists():
         if paths.database.exists():
@@ -46,10 +62,17 @@ def unlock(root: Path, passphrase: str) -> tuple[KeyHeader, bytes]:
                                            "without it the database cannot be decrypted.")
         raise NoStore(f"There is no store in {paths.root}. Create one with 'lawyer-desk init'.")
     headers = read_headers(paths.keyheader, paths.keyheader_spare)
+    unwrapped = False
     for header in headers[:-1]:
         with contextlib.suppress(StoreError):
-            return header, header.unwrap(passphrase)
-    return headers[-1], headers[-1].unwrap(passphrase)
+            key = header.unwrap(passphrase)
+            unwrapped = True
+            yield header, key
+    try:
+        yield headers[-1], headers[-1].unwrap(passphrase)
+    except WrongPassphrase:
+        if not unwrapped:
+            raise
 
 
 # Keys other parts of the program derive from the data key, each for one purpose only:
@@ -85,8 +108,14 @@ class Store:
     # -- opening ------------------------------------------------------------------------
     @classmethod
     def open(cls, root: Path, passphrase: str, *, write: bool = True) -> Store:
-        header, data_key = unlock(root, passphrase)
-        return cls(StorePaths(Path(root)), header, data_key, write=write)
+        first_error: DamagedDatabase | None = None
+        for header, data_key in _unlocked(root, passphrase):
+            try:
+                return cls(StorePaths(Path(root)), header, data_key, write=write)
+            except DamagedDatabase as exc:  # perhaps the other copy of the header holds the right key
+                first_error = first_error or exc
+        assert first_error is not None
+        raise first_error
 
     @classmethod
     def open_with_key(cls, root: Path, header: KeyHeader, data_key: bytes, *, write: bool = True) -> Store:
@@ -175,7 +204,7 @@ class Store:
 
         try:
             on_primary = readable(primary)
-            if on_primary is None:
+            if on_primary is None or on_primary.store_id != self.header.store_id:  # another store's is junk here
                 write_atomic(primary, good)
                 on_primary = self.header
             if on_primary == self.header and readable(spare) != self.header:

@@ -1,5 +1,9 @@
 """What the lawyer does with evidence: add files, export a copy, verify, renumber, delete, open outside.
 
+Deleting an exhibit is undoable (Ctrl+Z): its encrypted file stays in the vault until the
+undo history goes (``deleted_evidence``). Verifying the whole store lists orphan files; those
+that are ours to remove (no exhibit points at them) go only when the lawyer confirms.
+
 Each long step (adding, exporting, verifying, writing a copy for another program) runs off
 the GUI thread through ``ProgressDialog.run``, with a progress bar and Cancel; the core
 records each one in the exhibit's custody history. Every message goes through ``alerts``;
@@ -20,13 +24,15 @@ from sqlalchemy import select
 from lawyer_desk.core import exhibit_checks, exhibits
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import LawyerDeskError
-from lawyer_desk.core.exhibit_checks import VaultReport
+from lawyer_desk.core.exhibit_checks import Orphan, VaultReport
 from lawyer_desk.core.exhibits import AddResult
 from lawyer_desk.core.vault import Cancelled as StoppedOnRequest
 from lawyer_desk.core.vocab import TextStatus, VerifiedState
 from lawyer_desk.ui import alerts, plaintext_copies, settings
+from lawyer_desk.ui.deleted_evidence import DeleteWithEvidence, held_by
 from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.tasks import Progress, ProgressDialog
+from lawyer_desk.ui.undo import push
 
 if TYPE_CHECKING:
     from lawyer_desk.ui.case_view.evidence import EvidenceTab
@@ -101,7 +107,7 @@ def verify_summary(report: VaultReport, describe: Callable[[int], str]) -> tuple
         title = tr("Problems found in the evidence") if report.complete else tr("The check was stopped")
         text = tr("Altered: a chunk failed authentication or the content differs from its SHA-256. "
                   "Missing: the encrypted file is not in the vault. Orphan: a file in the vault that no "
-                  "exhibit accounts for (reported, never deleted).")
+                  "exhibit accounts for (never deleted without asking you).")
     if not report.complete:
         text = tr("Stopped on request after %1 files; the rest were not checked.").replace(
             "%1", str(len(report.checks))) + "\n\n" + text
@@ -131,7 +137,8 @@ class EvidenceActions(QObject):
         self.renumber = self._action(tr("Renumber…"), "list-ordered", self.renumber_case,
                                      tr("Number this case's exhibits 1, 2, 3… in their present order"))
         self.delete = self._action(tr("Delete Exhibit…"), "trash-2", self.delete_selected,
-                                   tr("Remove the exhibit and its encrypted file"))
+                                   tr("Remove the exhibit and its encrypted file (Ctrl+Z brings them back until "
+                                      "you close the program)"))
         # Shorter words on the tool bar, where the case area is narrow; the menus and tips say it all.
         for action, short in ((self.add, tr("Add Files")), (self.export, tr("Export")),
                               (self.system_viewer, tr("Open Outside"))):
@@ -293,7 +300,41 @@ class EvidenceActions(QObject):
         self.tab.events.changed.emit("exhibit", -1 if exhibit_ids is None else self.tab.client_id or -1)
         fine, title, text, details = verify_summary(report, self._describe)
         (alerts.info if fine else alerts.warning)(self.tab, title, text, details)
+        if report.orphans:
+            self.offer_orphan_removal(report)
         return report
+
+    def offer_orphan_removal(self, report: VaultReport) -> list[Orphan]:
+        """After a check that found orphans: ask, then remove those that are ours to remove.
+
+        Files that do not belong in the vault folder stay (reported only), and so do the files
+        of deletions that Ctrl+Z can still undo.
+        """
+        store, held = self.tab.store, held_by(self.tab.undo)
+        ours = [o for o in report.orphans if o.kind in exhibit_checks.REMOVABLE]
+        removable = [o for o in ours if o.name not in held]
+        if not removable or not store.writable:
+            return []
+        text = tr("%1 files in the vault belong to no exhibit: encrypted files left behind when the program was "
+                  "interrupted, for instance while adding evidence or before it could tidy up after a deletion. "
+                  "They cannot be opened as evidence.\n\nRemove them from the vault? This cannot be undone. "
+                  "Files that do not belong in the vault folder are left as they are.").replace(
+            "%1", str(len(removable)))
+        if len(ours) > len(removable):
+            text += "\n\n" + tr("%1 files of deletions that you can still undo with Ctrl+Z are kept.").replace(
+                "%1", str(len(ours) - len(removable)))
+        if not alerts.confirm(self.tab, tr("Remove orphan files?"), text, destructive=True,
+                              action=tr("Remove Orphan Files")):
+            return []
+        removed = self._run(tr("Removing orphan files"), tr("Removing the orphan files from the vault…"),
+                            lambda _progress: exhibit_checks.remove_orphans(store, keep=held))
+        if removed is None:
+            return []
+        self._changed("audit_entry")
+        alerts.info(self.tab, tr("Orphan files removed"), tr(
+            "%1 files were removed from the vault. The removal is recorded in the audit trail.").replace(
+            "%1", str(len(removed))))
+        return list(removed)
 
     def _describe(self, exhibit_id: int) -> str:
         with self.tab.store.session() as session:
@@ -321,21 +362,21 @@ class EvidenceActions(QObject):
         self._changed()
 
     def delete_selected(self) -> bool:
+        """Delete the selected exhibit, undoably: its encrypted file goes when the program closes."""
         row = self.tab.selected_row()
         if row is None or not alerts.confirm(
                 self.tab, tr("Delete exhibit %1?").replace("%1", row.number),
-                tr("Delete exhibit %1 “%2” and remove its encrypted file (%3) from the vault?\n\n"
-                   "This cannot be undone: Ctrl+Z does not bring the file back. Export a copy first if you may "
-                   "need it. The deletion stays in the case's history.").replace("%1", row.number).replace(
-                    "%2", row.title).replace("%3", row.filename), destructive=True, action=tr("Delete Exhibit")):
+                tr("Delete exhibit %1 “%2” and its encrypted file (%3)?\n\n"
+                   "You can undo this with Ctrl+Z until you close the program; then the encrypted file is "
+                   "removed from the vault for good. The deletion stays in the case's history.").replace(
+                    "%1", row.number).replace("%2", row.title).replace("%3", row.filename),
+                destructive=True, action=tr("Delete Exhibit")):
             return False
-        try:
-            exhibits.delete_exhibit(self.tab.store, row.id)
-        except LawyerDeskError as exc:
-            alerts.error_for(self.tab, exc)
+        command = DeleteWithEvidence(self.tab.store, self.tab.events, m.Exhibit, row.id,
+                                     tr("Delete exhibit %1").replace("%1", row.number), row.client_id, self.tab)
+        if not push(self.tab.undo, command):
             return False
-        self._changed()
-        self._status(tr("Exhibit %1 deleted").replace("%1", row.number))
+        self._status(tr("Exhibit %1 deleted (Ctrl+Z brings it back)").replace("%1", row.number))
         return True
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.vocab import CaseStatus, DeadlineKind, DeadlineStatus, Forum
+
+TODAY = date(2026, 12, 2)  # a Wednesday
+
+
+def day(offset: int) -> date:
+    return TODAY + timedelta(days=offset)
 
 
 def add_client(session: Session, name: str, *, lawyer: str | None = None, status: CaseStatus = CaseStatus.open,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -158,3 +158,30 @@ def test_offsets_that_are_not_day_counts_are_ignored(store: Store) -> None:
     assert reminders(store, at(9, 10)) == [(odd, 3)]
     with store.session() as s:
         assert next_reminder_at(s, at(6, 10)) == at(7, 8)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(("now", "due", "fires", "utc_hour"), [
+    # Clocks go forward on 29 March 2026: a reminder computed in winter time fires in summer time.
+    (datetime(2026, 3, 26, 9, 0, tzinfo=PARIS), date(2026, 4, 2), datetime(2026, 4, 1, 8, 0), 6),
+    # And back on 25 October 2026.
+    (datetime(2026, 10, 22, 9, 0, tzinfo=PARIS), date(2026, 10, 29), datetime(2026, 10, 28, 8, 0), 7),
+])
+def test_a_reminder_across_a_clock_change_fires_at_eight_local_time(
+        store: Store, now: datetime, due: date, fires: datetime, utc_hour: int) -> None:
+    with store.session() as s:
+        deadline = add_deadline(s, add_client(s, "Idris Mamut"), due, reminder_days=[7, 1, 0]).id
+        assert [(r.deadline_id, r.offset_days) for r in due_reminders(s, now)] == [(deadline, 7)]
+        acknowledge(s, due_reminders(s, now))
+        upcoming = next_reminder_at(s, now)
+    assert upcoming is not None
+    # 08:00 on the clock of the lawyer's named zone, whatever offset that day has…
+    assert (upcoming.date(), upcoming.time()) == (fires.date(), fires.time())
+    assert upcoming.astimezone(UTC).hour == utc_hour
+    # …where a fixed offset taken on the day of computing would have been an hour off.
+    fixed = now.astimezone(timezone(now.utcoffset() or timedelta()))
+    with store.session() as s:
+        wrong = next_reminder_at(s, fixed)
+    assert wrong is not None and wrong.astimezone(UTC).hour != utc_hour

@@ -166,3 +166,15 @@ def test_evidence_file(store_copy: Path, how: str) -> None:
     assert (path.read_bytes() == damaged) if damaged is not None else not path.exists()
     health = diagnose(store_copy, PASSPHRASE)
     assert health.ok == (how != "missing")  # opening checks presence; verify decrypts
+
+
+def test_primary_header_from_another_store(store_copy: Path, tmp_path: Path) -> None:
+    """A primary copied from another store sealed with the same passphrase: opened from the spare, then replaced."""
+    with Store.create(tmp_path / "other", PASSPHRASE, CHEAP):
+        pass
+    (store_copy / "keyheader").write_bytes((tmp_path / "other" / "keyheader").read_bytes())
+    with Store.open(store_copy, PASSPHRASE, write=False) as store:
+        assert len(_names(store)) == 8
+    with Store.open(store_copy, PASSPHRASE):
+        pass
+    assert (store_copy / "keyheader").read_bytes() == (store_copy / "keyheader.spare").read_bytes()

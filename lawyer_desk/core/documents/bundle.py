@@ -1,0 +1,522 @@
+"""Hearing bundles: one PDF of a case — index, submission, exhibits — paginated and bookmarked.
+
+Public API (the ``bundle`` command and the GUI's Bundle dialog use these and nothing else):
+
+    BundleOptions(template: Template | None = None,     # the submission's template; None: no submission
+                  addressee: str | None = None,         # as BriefOptions.addressee (e.g. the court)
+                  exhibit_ids: tuple[int, ...] | None = None,  # which exhibits, in this order; None: all,
+                                                        #   in exhibit-number order
+                  restart_per_section: bool = False,    # numbers restart in each section ("B-3.2")
+                  prefix: str = "",                     # put before every page number, e.g. "B-"
+                  include_confidential: bool = False,   # the lawyer's override (audited, printed nowhere)
+                  password: str | None = None,          # AES-256 protection of the finished PDF
+                  today: date | None = None)
+    build_bundle(store, client_id, options, *, progress=None, cancel=None, session=None) -> bytes
+    assemble(store, client_id, options, *, progress=None, cancel=None, session=None) -> Bundle
+        # the same, with what the index says: Bundle.pdf, Bundle.pages, Bundle.entries
+        # (IndexEntry: section, number, title, first_page (1-based position), page_count, stamp, paginated)
+    chosen_exhibits(session, client_id, options) -> list[exhibits.ExhibitRow]
+        # the exhibits the bundle will hold, in order (confidential ones left out for an outside
+        # addressee unless overridden) — what a dialog can show before building
+    BundleError(InvalidInput): an exhibit PDF that is damaged or password-protected (the message
+        names the exhibit's number and title); nothing is returned, so nothing half-made is written.
+
+``progress(done, total)`` counts parts (the submission, each exhibit, the assembly); ``cancel()``
+returning True (or raising its own exception) stops the work with ``vault.Cancelled``. Both are
+called from the thread doing the work: the GUI runs it off the GUI thread (``ui/tasks.py``).
+``session``: the caller's transaction, so that the audit entry of a confidentiality override is
+kept only if the caller's work (writing the file) succeeds; without it, one is opened and committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from sqlalchemy.orm import Session
+
+from lawyer_desk import __version__
+from lawyer_desk.core import audit, exhibits
+from lawyer_desk.core import models as m
+from lawyer_desk.core.documents import particulars as p
+from lawyer_desk.core.documents.briefs import ADDRESSEES, BriefOptions, build
+from lawyer_desk.core.documents.bundle_index import (
+    IndexHead,
+    IndexRow,
+    Picture,
+    UnreadableImage,
+    draw_index,
+    draw_pictures,
+)
+from lawyer_desk.core.documents.bundle_pages import PageWork
+from lawyer_desk.core.documents.password import protect
+from lawyer_desk.core.documents.render import render
+from lawyer_desk.core.documents.snapshot import Brief
+from lawyer_desk.core.documents.templates import Template
+from lawyer_desk.core.errors import InvalidInput, LawyerDeskError, NotFound
+from lawyer_desk.core.references import case_reference
+from lawyer_desk.core.vault import Cancelled, ObjectDamaged, Vault
+
+PDF = "application/pdf"
+IMAGES = frozenset({"image/png", "image/jpeg"})
+MAX_PREFIX = 12
+
+type Section = Literal["index", "submission", "exhibits"]
+type Progress = Callable[[int, int], None]
+type Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class BundleLabels:
+    """The words of a bundle's index and bookmarks."""
+
+    title: str = "Hearing bundle"
+    index: str = "Index"
+    submission: str = "Submission"
+    exhibits: str = "Exhibits"
+    exhibit: str = "Exhibit"
+    document: str = "Document"
+    page: str = "Page"
+    not_paginated: str = "original held, not paginated"
+    no_exhibits: str = "No exhibits are produced in this bundle."
+    # Put before the numbers of a section's pages when numbering restarts in each section.
+    marks: tuple[tuple[Section, str], ...] = (("index", "I"), ("submission", "S"), ("exhibits", "E"))
+
+    def mark(self, section: Section) -> str:
+        return dict(self.marks)[section]
+
+
+LABELS = BundleLabels()
+
+
+@dataclass(frozen=True)
+class BundleOptions:
+    template: Template | None = None  # the submission's template; None: no submission
+    addressee: str | None = None  # as BriefOptions.addressee (e.g. the court, when the case names none)
+    exhibit_ids: tuple[int, ...] | None = None  # which exhibits, in this order; None: all, in number order
+    restart_per_section: bool = False  # numbers restart in each section, after its mark ("B-E3")
+    prefix: str = ""  # before every page number, e.g. "B-"
+    include_confidential: bool = False  # the lawyer's override (audited, printed nowhere)
+    password: str | None = None  # AES-256 protection of the finished PDF
+    today: date | None = None
+
+    @property
+    def audience(self) -> str:
+        """Who the bundle is for: the template's addressee; a court when there is no submission."""
+        return self.template.addressee if self.template is not None else "court"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index says of one section or exhibit, and where it is in the bundle."""
+
+    section: Section
+    number: str  # the exhibit's number; '' for the index and the submission
+    title: str
+    date: str
+    sha256: str
+    first_page: int | None  # its first page's position in the bundle, from 1; None: not paginated
+    page_count: int
+    stamp: str  # the number stamped on its first page; '' when not paginated
+    confidential: bool = False
+
+    @property
+    def paginated(self) -> bool:
+        return self.first_page is not None
+
+
+@dataclass(frozen=True)
+class Bundle:
+    pdf: bytes
+    pages: int
+    entries: tuple[IndexEntry, ...]
+
+    def entry(self, number: str) -> IndexEntry:
+        """The entry of the exhibit numbered ``number``."""
+        for entry in self.entries:
+            if entry.section == "exhibits" and entry.number == number:
+                return entry
+        raise KeyError(number)
+
+
+class BundleError(InvalidInput):
+    """An exhibit cannot go into the bundle (a damaged or password-protected PDF, an unreadable image)."""
+
+
+# --- what goes in ----------------------------------------------------------------------------
+def chosen_exhibits(session: Session, client_id: int, options: BundleOptions) -> list[exhibits.ExhibitRow]:
+    """The exhibits the bundle will hold, in order; confidential ones are left out of a bundle
+    for the CCF, a court or an authority unless the lawyer overrides (as in a brief)."""
+    if session.get(m.Client, client_id) is None:
+        raise NotFound(f"There is no case {client_id} in this store.")
+    found = exhibits.rows(session, client_id)
+    if options.exhibit_ids is not None:
+        by_id = {row.id: row for row in found}
+        strangers = [str(i) for i in options.exhibit_ids if i not in by_id]
+        if strangers:
+            raise NotFound(f"Not exhibits of case {client_id}: {', '.join(strangers)}.")
+        found = [by_id[i] for i in dict.fromkeys(options.exhibit_ids)]
+    if _outside(options) and not options.include_confidential:
+        found = [row for row in found if not row.confidential]
+    return found
+
+
+def _outside(options: BundleOptions) -> bool:
+    return options.audience != "internal"
+
+
+def _audit_override(session: Session, client_id: int, options: BundleOptions,
+                    rows: Sequence[exhibits.ExhibitRow]) -> None:
+    disclosed = [row.number for row in rows if row.confidential and _outside(options)]
+    if disclosed:
+        what = f"'{options.template.id}'" if options.template is not None else "no submission"
+        audit.append(session, [audit.Change(
+            "disclose_confidential", "client", client_id, client_id,
+            f"confidential exhibit(s) {', '.join(disclosed)} included by override in a hearing bundle ({what}), "
+            f"addressed to {ADDRESSEES[options.audience]}")])
+
+
+def _check_prefix(prefix: str) -> str:
+    if len(prefix) > MAX_PREFIX or any(not c.isprintable() for c in prefix):
+        raise InvalidInput(f"The page-number prefix {prefix[:40]!r} is too long or holds invisible characters "
+                           f"(at most {MAX_PREFIX} printable characters, e.g. 'B-').")
+    return prefix
+
+
+# --- building --------------------------------------------------------------------------------
+def build_bundle(store: Any, client_id: int, options: BundleOptions, *, progress: Progress | None = None,
+                 cancel: Cancel | None = None, session: Session | None = None) -> bytes:
+    """The bundle's PDF (see ``assemble``)."""
+    return assemble(store, client_id, options, progress=progress, cancel=cancel, session=session).pdf
+
+
+def assemble(store: Any, client_id: int, options: BundleOptions, *, progress: Progress | None = None,
+             cancel: Cancel | None = None, session: Session | None = None) -> Bundle:
+    """The bundle of the case: its PDF and what its index says.
+
+    Nothing is written anywhere: exhibits are decrypted into memory. Raises ``BundleError``
+    for an exhibit that cannot go in, ``vault.Cancelled`` when ``cancel`` asks to stop.
+    """
+    _check_prefix(options.prefix)
+    with _transaction(store, session) as work:
+        return _Assembly(store, work, client_id, options, progress, cancel).run()
+
+
+@contextlib.contextmanager
+def _transaction(store: Any, session: Session | None) -> Iterator[Session]:
+    if session is not None:
+        yield session
+    else:
+        with store.session() as own:
+            yield own
+
+
+@dataclass
+class _Part:
+    """A section or an exhibit, with the document its pages come from."""
+
+    entry: IndexEntry
+    source: PdfReader | None = None
+    pages: list[int] | None = None  # which pages of ``source`` (default: all)
+    foreign: bool = True  # made elsewhere: shrunk above the strip of the page number
+    outline: str = ""
+
+
+class _Assembly:
+    def __init__(self, store: Any, session: Session, client_id: int, options: BundleOptions,
+                 progress: Progress | None, cancel: Cancel | None) -> None:
+        self.store, self.session, self.client_id, self.options = store, session, client_id, options
+        self._progress, self._cancel = progress, cancel
+        self.done = 0
+        self.total = 0
+        self.today = options.today or date.today()
+
+    def step(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise Cancelled("Cancelled; no bundle was made.")
+
+    def advance(self) -> None:
+        self.done += 1
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+        self.step()
+
+    def run(self) -> Bundle:
+        options = self.options
+        rows = chosen_exhibits(self.session, self.client_id, options)
+        self.total = len(rows) + 3
+        self.step()
+        brief = self._brief()
+        client = self.session.get(m.Client, self.client_id)
+        assert client is not None
+        reference = brief.case_reference if brief else case_reference(client.uid)
+        submission = self._submission(brief)
+        self.advance()
+        exhibit_parts = self._exhibits(rows)
+        _audit_override(self.session, self.client_id, options, rows)
+        return self._compose(brief, reference, submission, exhibit_parts)
+
+    # -- the parts ------------------------------------------------------------------------
+    def _brief(self) -> Brief | None:
+        template = self.options.template
+        if template is None:
+            return None
+        briefs = build(self.session, self.client_id, template, BriefOptions(
+            addressee=self.options.addressee, include_confidential=self.options.include_confidential,
+            today=self.today))
+        if len(briefs) > 1:
+            names = "; ".join(b.addressee[0] for b in briefs if b.addressee)
+            raise InvalidInput(f"The template {template.id!r} makes {len(briefs)} documents ({names}); "
+                               "a bundle holds one submission: choose its addressee.")
+        return briefs[0]
+
+    def _submission(self, brief: Brief | None) -> _Part | None:
+        if brief is None:
+            return None
+        reader = PdfReader(io.BytesIO(render(brief)))
+        entry = IndexEntry("submission", "", brief.title, p.day(brief.date), "", None, len(reader.pages), "")
+        return _Part(entry, reader, outline=f"{LABELS.submission}: {brief.title}")
+
+    def _exhibits(self, rows: Sequence[exhibits.ExhibitRow]) -> list[_Part]:
+        vault = Vault.of(self.store)
+        parts: list[_Part] = []
+        pictures: list[tuple[_Part, Picture]] = []
+        for row in rows:
+            entry = IndexEntry("exhibits", row.number, _title(row, rows, self.options), p.day(row.date), row.sha256,
+                               None, 0, "", row.confidential)
+            outline = f"{LABELS.exhibit} {row.number}: {row.title}"
+            if row.media_type == PDF:
+                reader = _pdf(row, self._content(vault, row))
+                parts.append(_Part(_counted(entry, len(reader.pages)), reader, outline=outline))
+            elif row.media_type in IMAGES:
+                part = _Part(_counted(entry, 1), None, foreign=False, outline=outline)
+                parts.append(part)
+                caption = f"{LABELS.exhibit} {row.number} – {row.title}"
+                pictures.append((part, Picture(caption, self._content(vault, row))))
+            else:
+                parts.append(_Part(entry))
+            self.advance()
+        if pictures:
+            try:
+                drawn = PdfReader(io.BytesIO(draw_pictures([picture for _, picture in pictures])))
+            except UnreadableImage as exc:
+                row = next(r for r in rows if r.number == pictures[exc.index][0].entry.number)
+                raise BundleError(f"{_name(row)} is not a readable image ({exc.reason}); the bundle was not made. "
+                                  "Replace its file, or leave it out of the bundle.") from None
+            for n, (part, _) in enumerate(pictures):
+                part.source, part.pages = drawn, [n]
+        return parts
+
+    def _content(self, vault: Vault, row: exhibits.ExhibitRow) -> bytes:
+        """The exhibit's file, decrypted into memory and checked against its SHA-256."""
+        name = self.session.get(m.Exhibit, row.id).object_name  # type: ignore[union-attr]
+        try:
+            content = b"".join(vault.read(name, self._cancel))
+        except ObjectDamaged as exc:
+            raise BundleError(f"{_name(row)}: its stored file is damaged ({exc}); the bundle was not made. "
+                              "Check the evidence.") from None
+        if len(content) != row.size or hashlib.sha256(content).hexdigest() != row.sha256:
+            raise BundleError(f"{_name(row)}: its stored file differs from the recorded SHA-256; the bundle was not "
+                              "made. Check the evidence.")
+        return content
+
+    # -- the whole ----------------------------------------------------------------------------
+    def _compose(self, brief: Brief | None, reference: str, submission: _Part | None,
+                 exhibit_parts: list[_Part]) -> Bundle:
+        options = self.options
+        head = IndexHead(
+            title=LABELS.title,
+            lines=_head_lines(brief, reference, self.today),
+            case_reference=reference,
+            marking=options.template.marking if options.template else "Confidential",
+            columns=_columns(options.template),
+            metadata_title=f"{LABELS.title} – {reference}",
+            author=brief.author if brief else "lawyer_desk",
+        )
+        body = ([submission] if submission else []) + exhibit_parts
+        index_pages = 1
+        for _attempt in range(4):  # the index's own length moves every number after it
+            placed = _place(index_pages, body, options)
+            rows = _index_rows(placed, exhibit_parts)
+            index_pdf, drawn_pages, links = draw_index(head, rows)
+            if drawn_pages == index_pages:
+                break
+            index_pages = drawn_pages
+        else:  # pragma: no cover - the index's length does not depend on its numbers but by a line
+            raise LawyerDeskError("The index of the bundle could not be laid out; try without a prefix.")
+        self.advance()
+        stamps = _stamps(index_pages, placed, options)
+        index_entry = IndexEntry("index", "", LABELS.index, p.day(self.today), "", 1, index_pages, stamps[0])
+        index = _Part(index_entry, PdfReader(io.BytesIO(index_pdf)), foreign=False, outline=LABELS.index)
+        pdf = self._write([index, *placed], stamps, links, head)
+        self.advance()
+        if options.password is not None:
+            pdf = protect(pdf, options.password)
+        entries = (index_entry, *(part.entry for part in placed))
+        return Bundle(pdf, len(stamps), entries)
+
+    def _write(self, parts: list[_Part], stamps: list[str], links: Sequence[Any], head: IndexHead) -> bytes:
+        writer = PdfWriter()
+        foreign: list[bool] = []
+        exhibits_mark = None
+        for part in parts:
+            self.step()
+            if part.source is None:
+                continue
+            first = len(writer.pages)
+            try:
+                if part.entry.section == "submission":
+                    writer.append(part.source, outline_item=part.outline, import_outline=True)
+                else:
+                    writer.append(part.source, pages=part.pages, import_outline=False)
+            except LawyerDeskError:
+                raise
+            except Exception as exc:  # a malformed file can make the parser fail in any way at all
+                raise BundleError(f"{_entry_name(part.entry)} is a damaged PDF ({_reason(exc)}); the bundle was not "
+                                  "made. Replace its file, or leave it out of the bundle.") from None
+            foreign += [part.foreign] * (len(writer.pages) - first)
+            if part.entry.section == "index":
+                writer.add_outline_item(part.outline, first)
+            elif part.entry.section == "exhibits":
+                if exhibits_mark is None:
+                    exhibits_mark = writer.add_outline_item(LABELS.exhibits, first)
+                writer.add_outline_item(part.outline, first, parent=exhibits_mark)
+        if len(writer.pages) != len(stamps):  # pragma: no cover - a page count read twice differs
+            raise LawyerDeskError("The bundle's pages could not be counted; nothing was made.")
+        work = PageWork(writer, stamps)
+        for n, page in enumerate(writer.pages):
+            if n % 50 == 0:
+                self.step()
+            work.stamp(page, stamps[n], work.fit(page) if foreign[n] else None)
+        for spot in links:
+            writer.add_annotation(spot.page, Link(rect=spot.rect, target_page_index=spot.target, border=[0, 0, 0]))
+        writer.add_metadata({"/Title": head.metadata_title, "/Author": head.author,
+                             "/Creator": f"lawyer_desk {__version__}", "/Producer": f"lawyer_desk {__version__}"})
+        writer.page_mode = "/UseOutlines"
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+# --- numbering -------------------------------------------------------------------------------
+def _counted(entry: IndexEntry, pages: int) -> IndexEntry:
+    return IndexEntry(entry.section, entry.number, entry.title, entry.date, entry.sha256, None, pages, "",
+                      entry.confidential)
+
+
+def _place(index_pages: int, body: Sequence[_Part], options: BundleOptions) -> list[_Part]:
+    """The parts with the positions and stamps of their first pages, after an index of ``index_pages``."""
+    stamps = _stamps(index_pages, body, options)
+    position = index_pages
+    placed = []
+    for part in body:
+        entry = part.entry
+        if entry.page_count:
+            entry = IndexEntry(entry.section, entry.number, entry.title, entry.date, entry.sha256, position + 1,
+                               entry.page_count, stamps[position], entry.confidential)
+            position += entry.page_count
+        placed.append(_Part(entry, part.source, part.pages, part.foreign, part.outline))
+    return placed
+
+
+def _stamps(index_pages: int, body: Sequence[_Part], options: BundleOptions) -> list[str]:
+    """The number stamped on each page: "B-12" straight through, or "B-E3" restarting per section."""
+    sections: list[tuple[Section, int]] = [("index", index_pages)]
+    for part in body:
+        if sections[-1][0] == part.entry.section:
+            sections[-1] = (part.entry.section, sections[-1][1] + part.entry.page_count)
+        else:
+            sections.append((part.entry.section, part.entry.page_count))
+    prefix = options.prefix
+    if not options.restart_per_section:
+        return [f"{prefix}{n}" for n in range(1, sum(count for _, count in sections) + 1)]
+    return [f"{prefix}{LABELS.mark(section)}{n}" for section, count in sections for n in range(1, count + 1)]
+
+
+# --- the index -------------------------------------------------------------------------------
+def _index_rows(placed: Sequence[_Part], exhibit_parts: Sequence[_Part]) -> list[IndexRow]:
+    rows: list[IndexRow] = []
+    for part in placed:
+        entry = part.entry
+        if entry.section == "exhibits" and not any(r.kind == "heading" for r in rows):
+            rows.append(IndexRow("", LABELS.exhibits, kind="heading"))
+        rows.append(_row(entry))
+    if not exhibit_parts:
+        rows += [IndexRow("", LABELS.exhibits, kind="heading"), IndexRow("", LABELS.no_exhibits, kind="remark")]
+    return rows
+
+
+def _row(entry: IndexEntry) -> IndexRow:
+    if entry.first_page is None:
+        return IndexRow(entry.number, entry.title, entry.date, LABELS.not_paginated, entry.sha256, note=True)
+    return IndexRow(entry.number, entry.title, entry.date, entry.stamp, entry.sha256, target=entry.first_page - 1)
+
+
+def _columns(template: Template | None) -> tuple[str, str, str, str, str]:
+    labels = template.labels if template is not None else Template.model_fields["labels"].default
+    return labels.exhibit_number, LABELS.document, labels.exhibit_date, LABELS.page, labels.exhibit_hash
+
+
+def _head_lines(brief: Brief | None, reference: str, today: date) -> tuple[str, ...]:
+    lines: list[str] = []
+    if brief is not None:
+        lines += list(brief.cover)  # the parties and references (the court among them)
+    lines.append(f"{reference} · {today.strftime('%d %B %Y').lstrip('0')}")
+    return tuple(line for line in lines if line.strip())
+
+
+def _title(row: exhibits.ExhibitRow, rows: Sequence[exhibits.ExhibitRow], options: BundleOptions) -> str:
+    numbers = {r.id: r.number for r in rows}
+    title = row.title
+    if row.translation_of_id in numbers:
+        title += f" (translation of exhibit {numbers[row.translation_of_id]})"
+    if row.confidential and not _outside(options):
+        labels = options.template.labels if options.template is not None else None
+        title += f" [{labels.confidential if labels else 'confidential'}]"
+    return title
+
+
+# --- exhibit files ---------------------------------------------------------------------------
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _name(row: exhibits.ExhibitRow) -> str:
+    return f"Exhibit {row.number} ({_short(row.title)})"
+
+
+def _entry_name(entry: IndexEntry) -> str:
+    if entry.section == "exhibits":
+        return f"Exhibit {entry.number} ({_short(entry.title)})"
+    return f"The {entry.section} ({_short(entry.title)})"
+
+
+def _reason(exc: BaseException) -> str:
+    return _short(str(exc) or type(exc).__name__, 120)
+
+
+def _pdf(row: exhibits.ExhibitRow, content: bytes) -> PdfReader:
+    """The exhibit's PDF, opened in memory; a damaged or password-protected one is refused by name."""
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        locked = reader.is_encrypted and not reader.decrypt("")  # an empty user password only restricts
+        pages = 0 if locked else len(reader.pages)
+    except LawyerDeskError:
+        raise
+    except Exception as exc:  # a malformed file can make the parser fail in any way at all
+        raise BundleError(f"{_name(row)} is a damaged PDF ({_reason(exc)}); the bundle was not made. "
+                          "Replace its file, or leave it out of the bundle.") from None
+    if locked:
+        raise BundleError(f"{_name(row)} is a password-protected PDF; the bundle was not made. Add a copy without "
+                          "the password as the exhibit, or leave it out of the bundle.")
+    if pages == 0:
+        raise BundleError(f"{_name(row)} is a PDF without pages; the bundle was not made. "
+                          "Replace its file, or leave it out of the bundle.")
+    return reader
