@@ -298,7 +298,6 @@ class PdfPreview(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings.save_geometry(self, "pdf_preview")
-        self.view.setDocument(None)
         self.opened.close()
         self.pdf = b""
         super().closeEvent(event)

@@ -36,9 +36,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QToolBar, QToolTip, QWidget
+from shiboken6 import isValid
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import LawyerDeskError, WrongPassphrase
@@ -108,7 +109,6 @@ class SessionLock(QObject):
         self._toolbars: list[tuple[QToolBar, bool]] = []
         self._timers: list[QTimer] = []
         self._closed_dialogs = False
-        self._lock_level = 0
         self._waiting_since = 0.0
         self._unlock_task: tasks.Task | None = None
         self._poll = QTimer(self)
@@ -151,7 +151,6 @@ class SessionLock(QObject):
         self.kept, self.settled = self._settle_unsaved()
         self.is_locked, self.store_closed, self.closed_at = True, False, None
         self.idle.stop()
-        self._lock_level = QThread.currentThread().loopLevel()
         self._closed_dialogs = self._close_other_windows()
         self._tasks().cancel_all()
         self._let_go_of_contents()
@@ -275,15 +274,16 @@ class SessionLock(QObject):
             return False
         if any(isinstance(w, tasks.ProgressDialog) for w in QApplication.allWidgets()):
             return False  # its caller has not gone on yet
-        # A dialog closed by the lock: its caller goes on once its event loop has returned.
-        return not self._closed_dialogs or QThread.currentThread().loopLevel() < self._lock_level
+        # A dialog closed by the lock: its caller goes on once its event loop has returned, which
+        # is before the next tick of the poll (the loop ends with the pass of events it is in).
+        return not self._closed_dialogs or self._poll.isActive()
 
     def _close_store_when_quiet(self) -> bool:
         if not self.is_locked or self.store_closed:
             self._poll.stop()
             return True
-        if self._poll.isActive():
-            self._close_other_windows()  # a box opened by code that went on after the lock
+        if self._poll.isActive() and self._close_other_windows():
+            return False  # a box opened by code that went on after the lock: its caller goes on first
         waited = time.monotonic() - self._waiting_since
         if not self._quiet() and not (waited > GIVE_UP_WAITING_S and not self._tasks().active()):
             return False
@@ -351,7 +351,8 @@ class SessionLock(QObject):
         for action, enabled in self._actions:
             action.setEnabled(enabled)
         for timer in self._timers:
-            timer.start()
+            if isValid(timer):  # a one-off timer may have gone with its owner meanwhile
+                timer.start()
         self._actions, self._toolbars, self._timers = [], [], []
         window.setWindowTitle(self._title)
         self.is_locked = False

@@ -200,13 +200,18 @@ def rng() -> random.Random:
 
 
 def _rounds(workers: Workers, make_job: Callable[[int], dict[str, Any]], rng: random.Random,
-            check: Callable[[int, Outcome], None], *, step_kills: int, timed_kills: int) -> None:
-    """Kill at (a sample of) the durable steps, then at random moments; check after each."""
+            check: Callable[[int, Outcome], None], *, step_kills: int, timed_kills: int, tail: int = 0) -> None:
+    """Kill at the last ``tail`` durable steps (where the result takes its place) and a sample of
+    the others, ``step_kills`` in all, then at random moments; check after each."""
     dry = workers.run(make_job(0))
     assert dry.acknowledged and dry.points, dry.lines
     check(0, dry)
     points = list(range(1, dry.points + 1))
-    chosen = points if len(points) <= step_kills else sorted(rng.sample(points, step_kills))
+    if len(points) <= step_kills:
+        chosen = points
+    else:
+        last = points[-tail:] if tail else []
+        chosen = sorted({*last, *rng.sample(points[:len(points) - len(last)], step_kills - len(last))})
     started = time.perf_counter()
     timing = workers.run(make_job(-1))
     duration = time.perf_counter() - started
@@ -291,7 +296,7 @@ def test_killed_backup(workers: Workers, template: tuple[Path, dict[str, Any]], 
         assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
         backup.unlink()
 
-    _rounds(workers, job, rng, check, step_kills=10, timed_kills=5)
+    _rounds(workers, job, rng, check, step_kills=8, timed_kills=4, tail=4)
 
 
 def test_killed_restore(workers: Workers, template: tuple[Path, dict[str, Any]], tmp_path: Path,
@@ -316,7 +321,7 @@ def test_killed_restore(workers: Workers, template: tuple[Path, dict[str, Any]],
         assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
         shutil.rmtree(target)
 
-    _rounds(workers, job, rng, check, step_kills=12, timed_kills=5)
+    _rounds(workers, job, rng, check, step_kills=8, timed_kills=4, tail=3)
 
 
 def test_killed_recovery(workers: Workers, template: tuple[Path, dict[str, Any]], tmp_path: Path,
@@ -353,7 +358,7 @@ def test_killed_recovery(workers: Workers, template: tuple[Path, dict[str, Any]]
         assert not [p.name for p in root.iterdir() if p.name.startswith(".restore-")]
         shutil.rmtree(root)
 
-    _rounds(workers, job, rng, check, step_kills=14, timed_kills=4)
+    _rounds(workers, job, rng, check, step_kills=14, timed_kills=3, tail=10)
 
 
 def test_killed_migration(workers: Workers, tmp_path: Path, rng: random.Random) -> None:

@@ -9,8 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication, QWidget
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
@@ -44,6 +44,7 @@ def exhibit_pdf(title: str, pages: int = 2, *, wide: bool = False) -> bytes:
         page.setFont("Helvetica-Bold", 18)
         page.drawString(72, size[1] - 100, f"{title} - page {n}")
         page.rect(60, 60, size[0] - 120, size[1] - 200)
+        page.rect(72 + 56 * ((n - 1) % 8), 100, 40, 40, fill=1)  # tells the pages apart at a glance
         page.showPage()
     page.save()
     return out.getvalue()

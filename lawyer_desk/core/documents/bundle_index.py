@@ -1,15 +1,19 @@
 """The bundle's own pages, drawn with ReportLab: the index, and a page for each image exhibit.
 
 Both keep the strip along the foot of the page free for the page number (``bundle_pages``).
-The index is drawn from plain rows (``IndexRow``) whose page numbers are already known; it
-reports where each row was drawn (``LinkSpot``), so that the bundle can make the row a link
-to its first page. Text in any script goes through ``render.para``, as in a brief.
+
+The index is laid out once. Every page number after it depends on how many pages the index
+itself takes, which is known only when it is laid out; so the number in each row is a form
+XObject, drawn when the index's length is known, at the end (as in a brief's table of
+contents). The index reports where each row was drawn (``LinkSpot``), so that the bundle can
+make the row a link to its first page. Text in any script goes through ``render.para``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,6 +46,7 @@ MARGIN_BOTTOM = STRIP + 12 * mm
 PADDING = 4
 IMAGE_MARGIN = 15 * mm
 _ORIENTATION = 0x0112  # the EXIF tag saying how the camera was held
+NUMBER_SIZE = 9.0  # the page numbers in the index, as the cells' text
 MAX_ZOOM = 2.0  # points per pixel: a small image is enlarged at most this much
 Image.MAX_IMAGE_PIXELS = 200_000_000  # a scanned A0 plan at 600 dpi, not a decompression bomb
 
@@ -53,11 +58,10 @@ class IndexRow:
     number: str
     title: str
     date: str = ""
-    page: str = ""  # the stamped number of its first page, or why it has none
     sha256: str = ""
-    target: int | None = None  # the bundle page (from 0) the row links to
+    offset: int | None = None  # its first page, counted from the first page after the index (from 0)
+    note: str = ""  # instead of a page number: why there is none (drawn small)
     kind: Literal["entry", "heading", "remark"] = "entry"  # a heading or a remark spans the table
-    note: bool = False  # ``page`` says why there is no page number (drawn small)
 
 
 @dataclass(frozen=True)
@@ -130,24 +134,63 @@ class _IndexDocument(BaseDocTemplate):
         canvas.restoreState()
 
 
-def draw_index(head: IndexHead, rows: Sequence[IndexRow]) -> tuple[bytes, int, list[LinkSpot]]:
-    """The index's PDF, its number of pages, and where each row that has a page was drawn."""
+type StampFor = Callable[[int, int], str]  # (pages of the index, offset) → the stamped number
+
+
+class _PageNumber(Flowable):
+    """The page number of a row: a form XObject, drawn once the index's length is known."""
+
+    def __init__(self, form: str, width: float, height: float) -> None:
+        super().__init__()
+        self.form, self.width, self.height = form, width, height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.doForm(self.form)
+
+
+def _numbering_canvas(numbers: dict[str, tuple[int, float, float]], stamp_for: StampFor) -> type[Canvas]:
+    class NumberingCanvas(Canvas):
+        def save(self) -> None:
+            pages = self.getPageNumber() - 1  # the counter stands on the page after the last
+            for form, (offset, width, height) in numbers.items():
+                text = stamp_for(pages, offset)
+                size = min(NUMBER_SIZE, NUMBER_SIZE * width / max(1.0, stringWidth(text, fonts.SANS, NUMBER_SIZE)))
+                self.beginForm(form, lowerx=0, lowery=0, upperx=width, uppery=height)
+                self.setFont(fonts.SANS, size)
+                self.setFillColor(INK)
+                self.drawString(0, height - NUMBER_SIZE, text)
+                self.endForm()
+            super().save()
+
+    return NumberingCanvas
+
+
+def draw_index(head: IndexHead, rows: Sequence[IndexRow], stamp_for: StampFor) -> tuple[bytes, int, list[LinkSpot]]:
+    """The index's PDF, its number of pages, and where each row that has a page was drawn.
+
+    ``stamp_for(pages, offset)`` is the number stamped on the page ``offset`` pages after an
+    index of ``pages`` pages; the links' targets count from the first page of the index."""
     styles = Styles()
     buffer = io.BytesIO()
     doc = _IndexDocument(buffer, head, styles)
     spots = _Spots()
+    numbers: dict[str, tuple[int, float, float]] = {}
     story: list[Flowable] = [para(styles, head.title, styles.title, TEXT_WIDTH)]
     story += [para(styles, line, styles.cover, TEXT_WIDTH, base=None) for line in head.lines]
     story.append(Spacer(1, 8 * mm))
-    story.append(_table(styles, head, rows, spots))
-    doc.build(story)
-    links = [LinkSpot(page, (MARGIN_LEFT, box[1] - 3, MARGIN_LEFT + TEXT_WIDTH, box[3] + 2), target)
+    story.append(_table(styles, head, rows, spots, numbers))
+    doc.build(story, canvasmaker=_numbering_canvas(numbers, stamp_for))
+    links = [LinkSpot(page, (MARGIN_LEFT, box[1] - 3, MARGIN_LEFT + TEXT_WIDTH, box[3] + 2), doc.page + offset)
              for (page, row), box in sorted(spots.found.items())
-             if (target := rows[row].target) is not None]
+             if (offset := rows[row].offset) is not None]
     return buffer.getvalue(), doc.page, links
 
 
-def _table(styles: Styles, head: IndexHead, rows: Sequence[IndexRow], spots: _Spots) -> Table:
+def _table(styles: Styles, head: IndexHead, rows: Sequence[IndexRow], spots: _Spots,
+           numbers: dict[str, tuple[int, float, float]]) -> Table:
     number, day, page = 14 * mm, 22 * mm, 22 * mm
     # The hash column takes 32 of the widest hex digits; the title takes what is left.
     digit = max(stringWidth(c, styles.hash.fontName, styles.hash.fontSize) for c in "0123456789abcdef")
@@ -172,14 +215,20 @@ def _table(styles: Styles, head: IndexHead, rows: Sequence[IndexRow], spots: _Sp
             continue
         # The hash in two lines of 32 characters, nothing in between to copy by mistake.
         sha = f"{row.sha256[:32]}<br/>{row.sha256[32:]}" if row.sha256 else ""
+        if row.offset is None:
+            page: Flowable = para(styles, row.note, styles.small, inner[3])
+        else:
+            form = f"ld-index-page-{n}"
+            numbers[form] = (row.offset, inner[3], styles.cell.leading)
+            page = _PageNumber(form, inner[3], styles.cell.leading)
         cells: list[Flowable] = [
             para(styles, row.number, styles.cell, inner[0]),
             para(styles, row.title, styles.cell, inner[1], base=None),
             para(styles, row.date, styles.cell, inner[2]),
-            para(styles, row.page, styles.small if row.note else styles.cell, inner[3]),
+            page,
             Paragraph(sha, styles.hash),
         ]
-        data.append([_Marked(cell, n, spots) if row.target is not None else cell for cell in cells])
+        data.append([_Marked(cell, n, spots) if row.offset is not None else cell for cell in cells])
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
@@ -208,8 +257,7 @@ def draw_pictures(pictures: Sequence[Picture]) -> bytes:
     canvas = Canvas(buffer, pagesize=A4, initialFontName=fonts.SANS)
     canvas.setCreator(f"lawyer_desk {__version__}")
     for n, picture in enumerate(pictures):
-        image, reader = _image(n, picture.data)
-        width, height = image.size
+        (width, height), reader = _image(n, picture.data)
         size = landscape(A4) if width > height else A4
         canvas.setPageSize(size)
         caption = para(styles, picture.caption, styles.h2, size[0] - 2 * IMAGE_MARGIN)
@@ -226,14 +274,31 @@ def draw_pictures(pictures: Sequence[Picture]) -> bytes:
     return buffer.getvalue()
 
 
-def _image(index: int, data: bytes) -> tuple[Image.Image, ImageReader]:
+def _image(index: int, data: bytes) -> tuple[tuple[int, int], ImageReader]:
     try:
         image = Image.open(io.BytesIO(data))
+        size = image.size
+        if image.format == "JPEG" and image.getexif().get(_ORIENTATION, 1) == 1:
+            # Decoded at an eighth of its size only to find a damaged file; embedded as it is.
+            image.draft("RGB", (max(1, size[0] // 8), max(1, size[1] // 8)))
+            image.load()
+            return size, _JpegAsItIs(data)
         image.load()
-        upright = image.getexif().get(_ORIENTATION, 1) == 1
-        if upright and image.format == "JPEG":
-            return image, ImageReader(io.BytesIO(data))  # embedded as it is, without decoding again
-        turned = image if upright else ImageOps.exif_transpose(image)
+        image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise UnreadableImage(index, str(exc) or type(exc).__name__) from None
-    return turned, ImageReader(turned)
+    return image.size, ImageReader(image)
+
+
+class _JpegAsItIs(ImageReader):
+    """A JPEG that ReportLab embeds as it is. Its ``drawImage`` decodes every pixel only to name
+    the image by a digest of them (so that an image drawn twice is stored once); the digest of
+    the file names it as well, and a 12-megapixel photograph is not decoded at all."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._digest = hashlib.sha256(data).digest()
+        self._dataA = None  # no transparency in a JPEG
+
+    def getRGBData(self) -> bytes:
+        return self._digest

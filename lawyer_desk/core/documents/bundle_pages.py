@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -94,6 +95,7 @@ class PageWork:
     def __init__(self, writer: PdfWriter, stamps: Sequence[str]) -> None:
         self.writer = writer
         self._prefixes: dict[tuple[Matrix, tuple[float, float, float, float]] | None, IndirectObject] = {}
+        self._fittings: dict[tuple[Any, ...], Fitting] = {}
         self._font, self._codes = _stamp_font(writer, stamps)
 
     def _stream(self, data: bytes) -> IndirectObject:
@@ -115,7 +117,10 @@ class PageWork:
 
     def fit(self, page: DictionaryObject) -> Fitting:
         """Shrink a page from elsewhere above the strip; its boxes and annotations follow."""
-        fit = fitting(page)
+        key = tuple(_numbers(page.get(name)) for name in ("/MediaBox", "/CropBox", "/Rotate"))
+        fit = self._fittings.get(key)
+        if fit is None:
+            fit = self._fittings[key] = fitting(page)
         page[NameObject("/MediaBox")] = RectangleObject((0, 0, fit.width, fit.height))
         for name in _BOXES:
             page.pop(NameObject(name), None)
@@ -134,13 +139,26 @@ class PageWork:
         tail = (b"Q\nq 0 g BT " + STAMP_FONT.encode() + f" {_number(STAMP_SIZE)} Tf 1 0 0 1 {_number(x)} "
                 f"{_number(y)} Tm <".encode("ascii") + glyphs + b"> Tj ET Q\n")
         page[NameObject("/Contents")] = ArrayObject([self._prefix(fit), *_contents(page), self._stream(tail)])
+        # The font joins the page's fonts under a name of its own; where pages share their
+        # resources, they all get the same entry, which is just as right for each.
         resources = page.get("/Resources")
-        own = DictionaryObject(resources.get_object() if resources is not None else {})
-        used = own.get("/Font")
-        font_names = DictionaryObject(used.get_object() if used is not None else {})
-        font_names[STAMP_FONT] = self._font
-        own[NameObject("/Font")] = font_names
-        page[NameObject("/Resources")] = own
+        if resources is None:
+            resources = page[NameObject("/Resources")] = DictionaryObject()
+        resources = resources.get_object()
+        font_names = resources.get("/Font")
+        if font_names is None:
+            font_names = resources[NameObject("/Font")] = DictionaryObject()
+        font_names.get_object()[STAMP_FONT] = self._font
+
+
+def _numbers(value: Any) -> tuple[float, ...]:
+    """A page's box or rotation as plain numbers (the key of pages of one geometry)."""
+    value = value.get_object() if value is not None else None
+    if value is None:
+        return ()
+    if isinstance(value, ArrayObject):
+        return tuple(float(v.get_object()) for v in value)
+    return (float(value),)
 
 
 def _contents(page: DictionaryObject) -> list[PdfObject]:

@@ -315,14 +315,17 @@ class EvidenceActions(QObject):
         removable = [o for o in ours if o.name not in held]
         if not removable or not store.writable:
             return []
-        text = tr("%1 files in the vault belong to no exhibit: encrypted files left behind when the program was "
-                  "interrupted, for instance while adding evidence or before it could tidy up after a deletion. "
-                  "They cannot be opened as evidence.\n\nRemove them from the vault? This cannot be undone. "
-                  "Files that do not belong in the vault folder are left as they are.").replace(
-            "%1", str(len(removable)))
-        if len(ours) > len(removable):
-            text += "\n\n" + tr("%1 files of deletions that you can still undo with Ctrl+Z are kept.").replace(
-                "%1", str(len(ours) - len(removable)))
+        found = (tr("1 file in the vault belongs to no exhibit") if len(removable) == 1 else
+                 tr("%1 files in the vault belong to no exhibit").replace("%1", str(len(removable))))
+        text = found + tr(": encrypted files left behind when the program was interrupted, for instance while "
+                          "adding evidence or before it could tidy up after a deletion. They cannot be opened as "
+                          "evidence.\n\nRemove them from the vault? This cannot be undone. Files that do not "
+                          "belong in the vault folder are left as they are.")
+        kept = len(ours) - len(removable)
+        if kept:
+            text += "\n\n" + (tr("1 file of a deletion that you can still undo with Ctrl+Z is kept.") if kept == 1
+                               else tr("%1 files of deletions that you can still undo with Ctrl+Z are kept.")
+                               .replace("%1", str(kept)))
         if not alerts.confirm(self.tab, tr("Remove orphan files?"), text, destructive=True,
                               action=tr("Remove Orphan Files")):
             return []
@@ -331,9 +334,10 @@ class EvidenceActions(QObject):
         if removed is None:
             return []
         self._changed("audit_entry")
-        alerts.info(self.tab, tr("Orphan files removed"), tr(
-            "%1 files were removed from the vault. The removal is recorded in the audit trail.").replace(
-            "%1", str(len(removed))))
+        done = (tr("1 file was removed from the vault.") if len(removed) == 1 else
+                tr("%1 files were removed from the vault.").replace("%1", str(len(removed))))
+        alerts.info(self.tab, tr("Orphan files removed"),
+                    done + " " + tr("The removal is recorded in the audit trail."))
         return list(removed)
 
     def _describe(self, exhibit_id: int) -> str:
