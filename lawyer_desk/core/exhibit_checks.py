@@ -188,16 +188,17 @@ def remove_unreferenced(store: Any, names: Iterable[str]) -> list[str]:
     return removed
 
 
-def remove_orphans(store: Any, keep: Iterable[str] = ()) -> list[Orphan]:
+def remove_orphans(store: Any, keep: Iterable[str] = (), only: Iterable[str] | None = None) -> list[Orphan]:
     """Remove the vault files that no exhibit points at and the unfinished writes; returns them.
 
-    The lawyer's explicit clean-up after ``verify`` reported orphans. Files that do not belong
-    in the vault folder are left alone (reported only), and so are the objects named in ``keep``
-    (those an undo may still need). Each object is looked up again just before it goes. One
-    audit entry when anything was removed.
+    The lawyer's explicit clean-up after ``verify`` reported orphans; ``only`` limits it to the
+    ones the lawyer was shown. Files that do not belong in the vault folder are left alone
+    (reported only), and so are the objects named in ``keep`` (those an undo may still need).
+    Each object is looked up again just before it goes. One audit entry when anything was removed.
     """
-    kept = set(keep)
-    found = [o for o in orphans(store) if o.kind in REMOVABLE and o.name not in kept]
+    kept, shown = set(keep), None if only is None else set(only)
+    found = [o for o in orphans(store)
+             if o.kind in REMOVABLE and o.name not in kept and (shown is None or o.name in shown)]
     if not found:
         return []
     with store.session() as session:

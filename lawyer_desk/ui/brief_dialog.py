@@ -283,7 +283,11 @@ def open_brief_dialog(parent: QWidget | None, store: Store, client_id: int, *,
     templates = load_store_templates(parent, store)
     if templates is None:
         return []
-    dialog = BriefDialog(store, client_id, templates, parent)
+    try:
+        dialog = BriefDialog(store, client_id, templates, parent)
+    except LawyerDeskError as exc:  # the case went away meanwhile
+        alerts.error_for(parent, exc)
+        return []
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return []

@@ -37,7 +37,7 @@ from lawyer_desk.core import exhibits
 from lawyer_desk.core import models as m
 from lawyer_desk.core.documents.bundle import IMAGES, LABELS, MAX_PREFIX, PDF, BundleOptions, build_bundle
 from lawyer_desk.core.documents.templates import Template, TemplateSet
-from lawyer_desk.core.errors import LawyerDeskError
+from lawyer_desk.core.errors import LawyerDeskError, NotFound
 from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.vault import Cancelled as VaultCancelled
@@ -75,7 +75,7 @@ class BundleDialog(QDialog):
         with store.session() as session:
             client = session.get(m.Client, client_id)
             if client is None:
-                raise LookupError(client_id)
+                raise NotFound(f"There is no case {client_id} in this store.")
             name, self.reference = client.display_name, case_reference(client.uid)
             self.rows = {row.id: row for row in exhibits.rows(session, client_id)}
         self.setWindowTitle(tr("Hearing bundle — %1").replace("%1", self.reference))
@@ -350,7 +350,11 @@ def open_bundle_dialog(parent: QWidget | None, store: Store, client_id: int, *,
     templates = load_store_templates(parent, store)
     if templates is None:
         return []
-    dialog = BundleDialog(store, client_id, templates, parent)
+    try:
+        dialog = BundleDialog(store, client_id, templates, parent)
+    except LawyerDeskError as exc:  # the case went away meanwhile
+        alerts.error_for(parent, exc)
+        return []
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return []

@@ -18,8 +18,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 
 from lawyer_desk.core import exhibit_checks, records
-from lawyer_desk.core.errors import LawyerDeskError
+from lawyer_desk.core.errors import InvalidInput, LawyerDeskError
 from lawyer_desk.core.store import Store
+from lawyer_desk.core.vault import Vault
 from lawyer_desk.ui.undo import CreateRecord, DeleteRecord
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,17 @@ class _SetsFilesAside:
     def vault_objects(self) -> list[str]:
         snapshot = getattr(self, "_snapshot", None)
         return snapshot.vault_objects if snapshot is not None else []
+
+    def _restore(self, session: Any, snapshot: records.Snapshot) -> int:
+        """Put the rows back, unless a file they need has gone meanwhile (removed as an orphan
+        from the command line while the desk was locked): then nothing comes back, and the
+        lawyer is told why, rather than getting exhibits without their files."""
+        vault = Vault.of(self.store)  # type: ignore[attr-defined]
+        gone = [name for name in snapshot.vault_objects if not vault.exists(name)]
+        if gone:
+            raise InvalidInput(f"This cannot be undone: the encrypted files of {len(gone)} of the deleted exhibits "
+                               "are no longer in the vault (removed as orphan files meanwhile).")
+        return records.restore(session, snapshot, new_id_allowed=True)
 
 
 class DeleteWithEvidence(_SetsFilesAside, DeleteRecord):
@@ -47,7 +59,7 @@ class DeleteWithEvidence(_SetsFilesAside, DeleteRecord):
         assert snapshot is not None
 
         def action(session: Any) -> None:
-            self.record_id = records.restore(session, snapshot, new_id_allowed=True)
+            self.record_id = self._restore(session, snapshot)
             if self.model is records.m.Client:
                 self.client_id = self.record_id
         self._run(action)
@@ -64,7 +76,7 @@ class CreateClient(_SetsFilesAside, CreateRecord):
             return
 
         def action(session: Any) -> None:
-            self.record_id = self.client_id = records.restore(session, snapshot, new_id_allowed=True)
+            self.record_id = self.client_id = self._restore(session, snapshot)
         self._run(action)
 
 

@@ -72,8 +72,7 @@ class IdleWatch(QObject):
         """Stop watching (the desk is locked)."""
         self._watching = False
         self.timer.stop()
-        self.heartbeat.stop()
-        self.deadline = None
+        self.heartbeat.stop()  # ``deadline`` stays: when the idle time ended, if that was why
 
     @property
     def watching(self) -> bool:
@@ -100,7 +99,7 @@ class IdleWatch(QObject):
         if left > 0.001:
             self.timer.start(max(1, round(left * 1000)))
             return
-        self.expired.emit()  # ``deadline`` stays: the moment the idle time ended
+        self.expired.emit()
 
     def _beat(self) -> None:
         wall, steady = time.time(), time.monotonic()

@@ -109,6 +109,7 @@ class PdfPreview(QMainWindow):
         self.view.zoomFactorChanged.connect(lambda _factor: self._zoom_changed())
         self.navigator.jump(0, QPointF(), 0)
         self._page_changed(0)
+        self.view.setFocus()  # arrows and Page Down scroll the document at once
         self.statusBar().showMessage(self._pages_text())
         self.resize(900, 1000)
         settings.restore_geometry(self, "pdf_preview")

@@ -148,16 +148,18 @@ class SessionLock(QObject):
             return False
         self.reason = reason
         self.position = self._where()
-        self.kept, self.settled = self._settle_unsaved()
         self.is_locked, self.store_closed, self.closed_at = True, False, None
         self.idle.stop()
+        self._hide_contents()
+        self.hidden_at = time.perf_counter()
         self._closed_dialogs = self._close_other_windows()
+        self.kept, self.settled = self._settle_unsaved()
+        assert self.screen is not None
+        self.screen.set_note(self._note())
         self._tasks().cancel_all()
         self._let_go_of_contents()
         plaintext_copies.wipe_all()
         clipboard_guard.clear_if_ours()
-        self._hide_contents()
-        self.hidden_at = time.perf_counter()
         self.locked.emit()
         self._waiting_since = time.monotonic()
         if not self._close_store_when_quiet():
@@ -242,17 +244,26 @@ class SessionLock(QObject):
         self._toolbars = [(bar, bar.isVisible()) for bar in window.findChildren(QToolBar)]
         for bar, _visible in self._toolbars:
             bar.hide()
-        self._timers = [t for t in window.findChildren(QTimer) if t.isActive() and not _within(t, self)]
-        for timer in self._timers:
-            timer.stop()
         self._contents = window.takeCentralWidget()
         self.screen = LockScreen(self.store.paths.root, self.reason, window, idle_minutes=self.idle_minutes)
-        self.screen.set_note(self._note())
         self.screen.unlock_requested.connect(self._start_unlock)
         window.setCentralWidget(self.screen)
         window.setWindowTitle(tr("lawyer_desk — locked"))
         window.statusBar().clearMessage()
         self.screen.passphrase.setFocus()
+
+    def _pause(self) -> None:
+        """Just before the store closes: the views' timers wait, and no action was turned on again."""
+        window = self.window
+        self._timers = [t for t in window.findChildren(QTimer) if t.isActive() and not _within(t, self)]
+        if self._contents is not None and not _within(self._contents, window):
+            self._timers += [t for t in self._contents.findChildren(QTimer) if t.isActive()]
+        for timer in self._timers:
+            timer.stop()
+        allowed = {window.quit_action, window.about_action}
+        for action, _enabled in self._actions:
+            if action not in allowed:
+                action.setEnabled(False)
 
     def _note(self) -> str:
         saved, discarded = self.settled
@@ -272,7 +283,7 @@ class SessionLock(QObject):
             return False
         if QApplication.activeModalWidget() is not None:
             return False
-        if any(isinstance(w, tasks.ProgressDialog) for w in QApplication.allWidgets()):
+        if any(isinstance(w, tasks.ProgressDialog) for w in QApplication.topLevelWidgets()):
             return False  # its caller has not gone on yet
         # A dialog closed by the lock: its caller goes on once its event loop has returned, which
         # is before the next tick of the poll (the loop ends with the pass of events it is in).
@@ -282,15 +293,17 @@ class SessionLock(QObject):
         if not self.is_locked or self.store_closed:
             self._poll.stop()
             return True
-        if self._poll.isActive() and self._close_other_windows():
+        polled = self._poll.isActive()
+        if polled and self._close_other_windows():
             return False  # a box opened by code that went on after the lock: its caller goes on first
         waited = time.monotonic() - self._waiting_since
         if not self._quiet() and not (waited > GIVE_UP_WAITING_S and not self._tasks().active()):
             return False
         self._poll.stop()
-        if waited:  # code that went on after the lock may have shown a case again
+        if polled:  # code that went on after the lock may have shown a case again
             self._let_go_of_contents()
             self.window.statusBar().clearMessage()
+        self._pause()
         self.store.close()
         self.store_closed = True
         self.closed_at = time.perf_counter()
@@ -350,12 +363,14 @@ class SessionLock(QObject):
             bar.setVisible(visible)
         for action, enabled in self._actions:
             action.setEnabled(enabled)
+        window.undo_action.setEnabled(window.undo.canUndo())  # the lock's own saves are on the stack
+        window.redo_action.setEnabled(window.undo.canRedo())
         for timer in self._timers:
             if isValid(timer):  # a one-off timer may have gone with its owner meanwhile
                 timer.start()
         self._actions, self._toolbars, self._timers = [], [], []
         window.setWindowTitle(self._title)
-        self.is_locked = False
+        self.is_locked = self.store_closed = False
         self._return_to_position()
         self.kept = []
         self.idle.start()

@@ -228,4 +228,7 @@ def test_remove_orphans_takes_objects_without_an_exhibit_and_unfinished_writes_o
     assert entry is not None and entry.action == "removed_files" and lost in entry.summary
     assert exhibit_checks.remove_orphans(store, keep=[held]) == []
     assert store.audit_report().entries == entries + 1
+    assert exhibit_checks.remove_orphans(store, only=["stray.txt"]) == []  # never a file that is not ours
+    assert [o.name for o in exhibit_checks.remove_orphans(store, only=[held])] == [held]
+    assert {o.name for o in exhibit_checks.orphans(store)} == {"stray.txt"}
     assert exhibit_checks.verify(store, client_id=case_id).ok  # the exhibits' own files were not touched

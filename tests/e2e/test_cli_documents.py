@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -129,3 +131,90 @@ def test_bad_input_gets_one_clear_line_and_writes_nothing(store_dir: Path, tmp_p
     assert_error(run_cli("templates", "--data-dir", store_dir), 1, "broken.toml")
     assert not out.exists()
     assert disclosures(store_dir) == []
+
+
+# --- bundle ------------------------------------------------------------------------------------------
+def add_pdf_exhibits(root: Path, tmp_path: Path, files: dict[str, bytes]) -> None:
+    with Store.open(root, PASSPHRASE, write=True) as store:
+        for title, content in files.items():
+            path = tmp_path / f"{title}.pdf"
+            path.write_bytes(content)
+            (result,) = exhibits.add_files(store, IDRIS, [path], title=title)
+            assert result.ok, result.error
+
+
+def three_page_pdf() -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    for n in range(1, 4):
+        canvas.drawString(72, 700, f"Judgment page {n}")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_a_hearing_bundle(store_dir: Path, tmp_path: Path) -> None:
+    add_pdf_exhibits(store_dir, tmp_path, {"Judgment of the regional court": three_page_pdf()})
+    out, locked, password = tmp_path / "bundle.pdf", tmp_path / "locked.pdf", tmp_path / "password.txt"
+    password.write_text("open sesame\n", encoding="utf-8")
+    plain, protected = run_many([
+        ("bundle", "1", "--out", out, "--prefix", "B-", "--restart-per-section", "--data-dir", store_dir),
+        ("bundle", "1", "--out", locked, "--password-file", password, "--data-dir", store_dir)])
+    assert_ok(plain)
+    reader = PdfReader(out)
+    pages = len(reader.pages)
+    assert plain.stdout.strip() == (f"Wrote {out} ({pages} pages, 2 exhibits, 1 held but not paginated)")
+    stamps = [page.extract_text().strip().splitlines()[-1] for page in reader.pages]
+    assert stamps[0] == "B-I1" and stamps[-3:] == ["B-E1", "B-E2", "B-E3"]
+    assert all(s.startswith("B-S") for s in stamps[1:-3])
+    text = all_text(reader)
+    assert "Arrest warrant" in text and "original held, not paginated" in " ".join(text.split())
+    assert SECRET not in text
+    marks = [b.title for b in outline(reader) if b.level == 0]
+    assert marks == ["Index", "Submission: Submissions on behalf of the requested person", "Exhibits"]
+    assert_ok(protected)
+    assert "password-protected" in protected.stdout
+    assert PdfReader(locked).is_encrypted
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no temporary file left"
+
+
+def test_a_bundle_with_the_override_is_audited(store_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bundle.pdf"
+    assert_ok(run_cli("bundle", "1", "--out", out, "--include-confidential", "--data-dir", store_dir))
+    assert SECRET in all_text(PdfReader(out))
+    assert any("hearing bundle" in entry and "a court" in entry for entry in disclosures(store_dir))
+
+
+def test_a_bundle_is_refused_whole_for_a_damaged_or_locked_exhibit(store_dir: Path, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    whole = three_page_pdf()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(whole)))
+    writer.encrypt(user_password="x", owner_password="x", algorithm="AES-256")
+    encrypted = io.BytesIO()
+    writer.write(encrypted)
+    damaged_dir, locked_dir = tmp_path / "damaged", tmp_path / "locked"
+    shutil.copytree(store_dir, damaged_dir)
+    shutil.copytree(store_dir, locked_dir)
+    add_pdf_exhibits(damaged_dir, tmp_path, {"Police report": whole[: len(whole) // 2]})
+    add_pdf_exhibits(locked_dir, tmp_path, {"Bank statement": encrypted.getvalue()})
+    out = tmp_path / "bundle.pdf"
+    out.write_bytes(b"the previous bundle")
+    damaged, locked, nameless, prefix = run_many([
+        ("bundle", "1", "--out", out, "--include-confidential", "--data-dir", damaged_dir),
+        ("bundle", "1", "--out", out, "--data-dir", locked_dir),
+        ("bundle", "3", "--out", out, "--data-dir", store_dir),
+        ("bundle", "1", "--out", out, "--prefix", "X" * 20, "--data-dir", store_dir)])
+    assert_error(damaged, 1, "Exhibit 3 (Police report) is a damaged PDF", "the bundle was not made")
+    assert_error(locked, 1, "Exhibit 3 (Bank statement) is a password-protected PDF")
+    assert_error(nameless, 1, "no extradition-court proceeding")
+    assert_error(prefix, 1, "prefix", "too long")
+    assert out.read_bytes() == b"the previous bundle", "the file is replaced only by a whole bundle"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert disclosures(damaged_dir) == [], "the override of a bundle never made is not recorded"
+    named = run_cli("bundle", "3", "--out", out, "--addressee", "Amtsgericht Tiergarten; Berlin",
+                    "--data-dir", store_dir)
+    assert_ok(named)
+    assert "Amtsgericht Tiergarten" in all_text(PdfReader(out))

@@ -201,8 +201,8 @@ def rng() -> random.Random:
 
 def _rounds(workers: Workers, make_job: Callable[[int], dict[str, Any]], rng: random.Random,
             check: Callable[[int, Outcome], None], *, step_kills: int, timed_kills: int, tail: int = 0) -> None:
-    """Kill at the last ``tail`` durable steps (where the result takes its place) and a sample of
-    the others, ``step_kills`` in all, then at random moments; check after each."""
+    """Kill at ``step_kills`` durable steps — three quarters of them among the last ``tail`` (where
+    the result takes its place), the others before — then at random moments; check after each."""
     dry = workers.run(make_job(0))
     assert dry.acknowledged and dry.points, dry.lines
     check(0, dry)
@@ -211,7 +211,9 @@ def _rounds(workers: Workers, make_job: Callable[[int], dict[str, Any]], rng: ra
         chosen = points
     else:
         last = points[-tail:] if tail else []
-        chosen = sorted({*last, *rng.sample(points[:len(points) - len(last)], step_kills - len(last))})
+        in_last = min(len(last), step_kills * 3 // 4)
+        before = points[:len(points) - len(last)]
+        chosen = sorted({*rng.sample(last, in_last), *rng.sample(before, min(len(before), step_kills - in_last))})
     started = time.perf_counter()
     timing = workers.run(make_job(-1))
     duration = time.perf_counter() - started
@@ -358,7 +360,7 @@ def test_killed_recovery(workers: Workers, template: tuple[Path, dict[str, Any]]
         assert not [p.name for p in root.iterdir() if p.name.startswith(".restore-")]
         shutil.rmtree(root)
 
-    _rounds(workers, job, rng, check, step_kills=14, timed_kills=3, tail=10)
+    _rounds(workers, job, rng, check, step_kills=16, timed_kills=3, tail=44)
 
 
 def test_killed_migration(workers: Workers, tmp_path: Path, rng: random.Random) -> None:

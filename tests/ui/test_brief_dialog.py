@@ -310,3 +310,11 @@ def test_screenshot_of_the_brief_dialog(qtbot: Any, case: DemoCase, tmp_path: Pa
     picture = dialog.grab()
     assert picture.height() >= dialog.heightForWidth(dialog.width())  # nothing squeezed
     assert picture.save(str(folder / "brief-dialog.png"))
+
+
+def test_a_case_that_is_gone_gets_an_error_not_a_dialog(case: DemoCase, recorded_alerts: Any) -> None:
+    from lawyer_desk.ui.bundle_dialog import open_bundle_dialog
+
+    assert open_brief_dialog(None, case.store, 999) == []
+    assert open_bundle_dialog(None, case.store, 999) == []
+    assert [call.kind for call in recorded_alerts.calls] == ["error_for", "error_for"]

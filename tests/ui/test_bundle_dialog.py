@@ -140,7 +140,7 @@ def test_an_unticked_exhibit_stays_out(qtbot: Any, case: DemoCase) -> None:
     dialog.build_documents()
     (bundle,) = dialog.documents
     assert exhibit_bookmarks(bundle.pdf) == [f"Exhibit {n[REPORT]}: {REPORT}"]
-    text = "\n".join(page_texts(bundle.pdf))
+    text = " ".join(" ".join(page_texts(bundle.pdf)).split())
     assert "Arrest warrant" not in text and "Submissions on behalf" not in text  # no submission either
     assert "original held, not paginated" in text  # the letter, a text file, is listed in the index
 
@@ -173,8 +173,7 @@ def test_the_confidential_exhibit_needs_the_override_which_is_audited(qtbot: Any
     (bundle,) = dialog.documents
     assert f"Exhibit {number}: {CONFIDENTIAL_TITLE}" in exhibit_bookmarks(bundle.pdf)
     assert bundle.disclosed == (number,)
-    (entry,) = disclosures(case.store)
-    assert number in entry and "hearing bundle" in entry
+    assert any(number in entry and "hearing bundle" in entry for entry in disclosures(case.store))
 
 
 # --- numbering --------------------------------------------------------------------------------------------------

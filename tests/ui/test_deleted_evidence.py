@@ -149,6 +149,21 @@ def test_deleting_one_exhibit_is_undoable_and_its_file_goes_at_close(
     assert report.ok and [c.exhibit_id for c in report.checks] == [ruling.id]
 
 
+def test_undo_refuses_to_bring_back_an_exhibit_whose_file_was_removed_meanwhile(
+        window: MainWindow, store: Store, recorded_alerts: Any, immediate_tasks: Any) -> None:
+    evidence = window.case_tabs["evidence"]
+    ruling, letter = evidence.rows
+    evidence.select_exhibit(letter.id)
+    evidence.commands.delete.trigger()
+    exhibit_checks.remove_orphans(store)  # e.g. ``verify --remove-orphans`` while the desk was locked
+    window.undo_action.trigger()
+    assert recorded_alerts.calls[-1].kind == "error"
+    assert "no longer in the vault" in recorded_alerts.calls[-1].text
+    assert [r.id for r in evidence.rows] == [ruling.id]
+    report = exhibit_checks.verify(store)
+    assert report.ok and len(report.checks) == 1, "no exhibit without its file"
+
+
 def test_the_verify_report_offers_to_remove_orphans_and_keeps_what_undo_needs(
         qtbot: Any, store: Store, case_id: int, tmp_path: Path, recorded_alerts: Any,
         immediate_tasks: Any) -> None:

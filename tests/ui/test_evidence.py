@@ -29,6 +29,7 @@ from lawyer_desk.core.vault import HEADER_SIZE, Vault
 from lawyer_desk.ui import plaintext_copies
 from lawyer_desk.ui.case_view.evidence import EvidenceTab
 from lawyer_desk.ui.case_view.evidence_model import Column, size_text
+from lawyer_desk.ui.deleted_evidence import DeletedEvidenceFiles
 from lawyer_desk.ui.tasks import ProgressDialog
 from tests.conftest import PASSPHRASE
 from tests.ui.case_view.demo_case import cells, make_tab
@@ -352,7 +353,7 @@ def test_verify_all_reports_an_altered_file_and_an_orphan(
 
 
 # --- editing, deleting, renumbering -----------------------------------------------------------
-def test_delete_asks_first_and_says_the_file_goes_for_good(
+def test_delete_asks_first_is_undoable_and_the_file_goes_with_the_undo_history(
         tab: EvidenceTab, store: Store, incoming: Path, recorded_alerts: Any, immediate_tasks: Any) -> None:
     (result,) = add(tab, incoming / "letter.txt")
     stored = object_path(store, result.exhibit_id)
@@ -361,10 +362,18 @@ def test_delete_asks_first_and_says_the_file_goes_for_good(
     tab.commands.delete.trigger()
     assert stored.exists() and len(tab.rows) == 1
     question = recorded_alerts.calls[-1]
-    assert question.kind == "confirm" and "cannot be undone" in question.text and "letter.txt" in question.text
+    assert question.kind == "confirm" and "letter.txt" in question.text
+    assert "undo this with Ctrl+Z until you close the program" in question.text
     recorded_alerts.confirm_answer = True
+    files = DeletedEvidenceFiles(store, tab.undo, tab)  # what the main window keeps
     tab.commands.delete.trigger()
-    assert not stored.exists() and tab.rows == []
+    assert tab.rows == [] and stored.exists()
+    tab.undo.undo()
+    assert [r.id for r in tab.rows] == [result.exhibit_id]
+    tab.undo.redo()
+    assert tab.rows == [] and stored.exists()
+    assert files.discard_undo() == [stored.name]
+    assert not stored.exists() and exhibit_checks.orphans(store) == []
 
 
 def test_renumber_after_confirmation(tab: EvidenceTab, incoming: Path, recorded_alerts: Any,

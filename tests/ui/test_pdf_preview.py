@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtCore import QPoint, QSize
+from PySide6.QtGui import QCursor, QImage, QPainter, QTransform
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
@@ -396,6 +396,7 @@ def test_screenshot_of_the_preview(qtbot: Any, store: Store, tmp_path: Path) -> 
     qtbot.addWidget(dialog)
     dialog.choose_template("ccf-deletion-request")
     dialog.build_documents()
+    QCursor.setPos(QPoint(4000, 4000))  # the pointer away from the window: no button drawn hovered
     (preview,) = preview_documents(None, dialog.documents)
     qtbot.addWidget(preview)
     preview.resize(900, 820)

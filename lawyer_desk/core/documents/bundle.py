@@ -391,11 +391,11 @@ class _Assembly:
                                   "made. Replace its file, or leave it out of the bundle.") from None
             foreign += [part.foreign] * (len(writer.pages) - first)
             if part.entry.section == "index":
-                writer.add_outline_item(part.outline, first)
+                writer.add_outline_item(title=part.outline, page_number=first)
             elif part.entry.section == "exhibits":
                 if exhibits_mark is None:
-                    exhibits_mark = writer.add_outline_item(LABELS.exhibits, first)
-                writer.add_outline_item(part.outline, first, parent=exhibits_mark)
+                    exhibits_mark = writer.add_outline_item(title=LABELS.exhibits, page_number=first)
+                writer.add_outline_item(title=part.outline, page_number=first, parent=exhibits_mark)
         if len(writer.pages) != len(stamps):  # pragma: no cover - a page count read twice differs
             raise LawyerDeskError("The bundle's pages could not be counted; nothing was made.")
         work = PageWork(writer, stamps)

@@ -330,7 +330,8 @@ class EvidenceActions(QObject):
                               action=tr("Remove Orphan Files")):
             return []
         removed = self._run(tr("Removing orphan files"), tr("Removing the orphan files from the vault…"),
-                            lambda _progress: exhibit_checks.remove_orphans(store, keep=held))
+                            lambda _progress: exhibit_checks.remove_orphans(
+                                store, keep=held, only=[o.name for o in removable]))
         if removed is None:
             return []
         self._changed("audit_entry")
