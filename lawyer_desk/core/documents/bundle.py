@@ -1,41 +1,54 @@
 """Hearing bundles: one PDF of a case — index, submission, exhibits — paginated and bookmarked.
 
+The index comes first; its rows link to their pages and show the numbers stamped on them.
+Then the submission (a brief from a template, rendered by ``render``), then the exhibits in
+order: PDFs merged, PNG/JPEG images each on a page of its own under a caption, other files
+listed in the index as "original held, not paginated". Every page is numbered in a strip at
+its foot; pages from elsewhere are shrunk a little to make room (``bundle_pages``), so the
+number never covers anything. Exhibits are decrypted into memory only, checked against their
+SHA-256; nothing is written anywhere, the result is bytes.
+
 Public API (the ``bundle`` command and the GUI's Bundle dialog use these and nothing else):
 
     BundleOptions(template: Template | None = None,     # the submission's template; None: no submission
                   addressee: str | None = None,         # as BriefOptions.addressee (e.g. the court)
                   exhibit_ids: tuple[int, ...] | None = None,  # which exhibits, in this order; None: all,
                                                         #   in exhibit-number order
-                  restart_per_section: bool = False,    # numbers restart in each section ("B-3.2")
-                  prefix: str = "",                     # put before every page number, e.g. "B-"
+                  restart_per_section: bool = False,    # numbers restart in each section, after its
+                                                        #   mark: "B-I1", "B-S1"…, "B-E1"… (LABELS.mark)
+                  prefix: str = "",                     # before every page number, e.g. "B-" (≤ MAX_PREFIX)
                   include_confidential: bool = False,   # the lawyer's override (audited, printed nowhere)
                   password: str | None = None,          # AES-256 protection of the finished PDF
                   today: date | None = None)
+        .audience -> "ccf" | "court" | "authority" | "internal"  (a court when there is no submission)
     build_bundle(store, client_id, options, *, progress=None, cancel=None, session=None) -> bytes
     assemble(store, client_id, options, *, progress=None, cancel=None, session=None) -> Bundle
-        # the same, with what the index says: Bundle.pdf, Bundle.pages, Bundle.entries
-        # (IndexEntry: section, number, title, first_page (1-based position), page_count, stamp, paginated)
+        # the same, with what the index says: Bundle.pdf, Bundle.pages, Bundle.entries, Bundle.entry(number)
+        # IndexEntry: section ("index" | "submission" | "exhibits"), number, title, date, sha256,
+        #   first_page (position from 1; None: not paginated), page_count, stamp, confidential, .paginated
     chosen_exhibits(session, client_id, options) -> list[exhibits.ExhibitRow]
         # the exhibits the bundle will hold, in order (confidential ones left out for an outside
         # addressee unless overridden) — what a dialog can show before building
-    BundleError(InvalidInput): an exhibit PDF that is damaged or password-protected (the message
-        names the exhibit's number and title); nothing is returned, so nothing half-made is written.
+    BundleError(InvalidInput): an exhibit that cannot go in — a damaged or password-protected
+        PDF, an unreadable image, a vault object that fails its check; the message names the
+        exhibit's number and title. Nothing is returned, so nothing half-made is written.
+    PDF, IMAGES: the media types merged and placed; LABELS (BundleLabels): the index's words.
 
-``progress(done, total)`` counts parts (the submission, each exhibit, the assembly); ``cancel()``
-returning True (or raising its own exception) stops the work with ``vault.Cancelled``. Both are
-called from the thread doing the work: the GUI runs it off the GUI thread (``ui/tasks.py``).
-``session``: the caller's transaction, so that the audit entry of a confidentiality override is
-kept only if the caller's work (writing the file) succeeds; without it, one is opened and committed.
+``progress(done, total)`` counts parts (the submission, each exhibit, the index, the assembly);
+``cancel()`` returning True (or raising its own exception) stops the work with
+``vault.Cancelled``. Both are called from the thread doing the work: the GUI runs it off the
+GUI thread (``ui/tasks.py``). ``session``: the caller's transaction, so that the audit entry
+of a confidentiality override is kept only if the caller's work (writing the file) succeeds;
+without it, one is opened and committed when the bundle is made.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -46,8 +59,10 @@ from sqlalchemy.orm import Session
 from lawyer_desk import __version__
 from lawyer_desk.core import audit, exhibits
 from lawyer_desk.core import models as m
+from lawyer_desk.core.documents import bundle_files as files
 from lawyer_desk.core.documents import particulars as p
 from lawyer_desk.core.documents.briefs import ADDRESSEES, BriefOptions, build
+from lawyer_desk.core.documents.bundle_files import BundleError
 from lawyer_desk.core.documents.bundle_index import (
     IndexHead,
     IndexRow,
@@ -62,8 +77,11 @@ from lawyer_desk.core.documents.render import render
 from lawyer_desk.core.documents.snapshot import Brief
 from lawyer_desk.core.documents.templates import Template
 from lawyer_desk.core.errors import InvalidInput, LawyerDeskError, NotFound
+
+__all__ = ["IMAGES", "LABELS", "MAX_PREFIX", "PDF", "Bundle", "BundleError", "BundleLabels", "BundleOptions",
+           "IndexEntry", "assemble", "build_bundle", "chosen_exhibits"]
 from lawyer_desk.core.references import case_reference
-from lawyer_desk.core.vault import Cancelled, ObjectDamaged, Vault
+from lawyer_desk.core.vault import Cancelled, Vault
 
 PDF = "application/pdf"
 IMAGES = frozenset({"image/png", "image/jpeg"})
@@ -145,10 +163,6 @@ class Bundle:
             if entry.section == "exhibits" and entry.number == number:
                 return entry
         raise KeyError(number)
-
-
-class BundleError(InvalidInput):
-    """An exhibit cannot go into the bundle (a damaged or password-protected PDF, an unreadable image)."""
 
 
 # --- what goes in ----------------------------------------------------------------------------
@@ -308,7 +322,7 @@ class _Assembly:
                                None, 0, "", row.confidential)
             outline = f"{LABELS.exhibit} {row.number}: {row.title}"
             if row.media_type == PDF:
-                reader = _pdf(row, self._content(vault, row))
+                reader = files.open_pdf(row, self._content(vault, row))
                 parts.append(_Part(_counted(entry, len(reader.pages)), reader, outline=outline))
             elif row.media_type in IMAGES:
                 part = _Part(_counted(entry, 1), None, foreign=False, outline=outline)
@@ -322,25 +336,16 @@ class _Assembly:
             try:
                 drawn = PdfReader(io.BytesIO(draw_pictures([picture for _, picture in pictures])))
             except UnreadableImage as exc:
-                row = next(r for r in rows if r.number == pictures[exc.index][0].entry.number)
-                raise BundleError(f"{_name(row)} is not a readable image ({exc.reason}); the bundle was not made. "
-                                  "Replace its file, or leave it out of the bundle.") from None
+                entry = pictures[exc.index][0].entry
+                raise BundleError(f"{files.name(entry.number, entry.title)} is not a readable image ({exc.reason}); "
+                                  "the bundle was not made. Replace its file, or leave it out of the bundle.") from None
             for n, (part, _) in enumerate(pictures):
                 part.source, part.pages = drawn, [n]
         return parts
 
     def _content(self, vault: Vault, row: exhibits.ExhibitRow) -> bytes:
-        """The exhibit's file, decrypted into memory and checked against its SHA-256."""
         name = self.session.get(m.Exhibit, row.id).object_name  # type: ignore[union-attr]
-        try:
-            content = b"".join(vault.read(name, self._cancel))
-        except ObjectDamaged as exc:
-            raise BundleError(f"{_name(row)}: its stored file is damaged ({exc}); the bundle was not made. "
-                              "Check the evidence.") from None
-        if len(content) != row.size or hashlib.sha256(content).hexdigest() != row.sha256:
-            raise BundleError(f"{_name(row)}: its stored file differs from the recorded SHA-256; the bundle was not "
-                              "made. Check the evidence.")
-        return content
+        return files.content(vault, name, row, self._cancel)
 
     # -- the whole ----------------------------------------------------------------------------
     def _compose(self, brief: Brief | None, reference: str, submission: _Part | None,
@@ -387,8 +392,7 @@ class _Assembly:
             except LawyerDeskError:
                 raise
             except Exception as exc:  # a malformed file can make the parser fail in any way at all
-                raise BundleError(f"{_entry_name(part.entry)} is a damaged PDF ({_reason(exc)}); the bundle was not "
-                                  "made. Replace its file, or leave it out of the bundle.") from None
+                raise files.damaged(part.entry.number, part.entry.title, exc) from None
             foreign += [part.foreign] * (len(writer.pages) - first)
             if part.entry.section == "index":
                 writer.add_outline_item(title=part.outline, page_number=first)
@@ -415,8 +419,7 @@ class _Assembly:
 
 # --- numbering -------------------------------------------------------------------------------
 def _counted(entry: IndexEntry, pages: int) -> IndexEntry:
-    return IndexEntry(entry.section, entry.number, entry.title, entry.date, entry.sha256, None, pages, "",
-                      entry.confidential)
+    return replace(entry, page_count=pages)
 
 
 class _Numbering:
@@ -443,10 +446,9 @@ def _place(index_pages: int, body: Sequence[_Part], stamps: Sequence[str]) -> li
     for part in body:
         entry = part.entry
         if entry.page_count:
-            entry = IndexEntry(entry.section, entry.number, entry.title, entry.date, entry.sha256, position + 1,
-                               entry.page_count, stamps[position], entry.confidential)
+            entry = replace(entry, first_page=position + 1, stamp=stamps[position])
             position += entry.page_count
-        placed.append(_Part(entry, part.source, part.pages, part.foreign, part.outline))
+        placed.append(replace(part, entry=entry))
     return placed
 
 
@@ -505,42 +507,3 @@ def _title(row: exhibits.ExhibitRow, rows: Sequence[exhibits.ExhibitRow], option
         labels = options.template.labels if options.template is not None else None
         title += f" [{labels.confidential if labels else 'confidential'}]"
     return title
-
-
-# --- exhibit files ---------------------------------------------------------------------------
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _name(row: exhibits.ExhibitRow) -> str:
-    return f"Exhibit {row.number} ({_short(row.title)})"
-
-
-def _entry_name(entry: IndexEntry) -> str:
-    if entry.section == "exhibits":
-        return f"Exhibit {entry.number} ({_short(entry.title)})"
-    return f"The {entry.section} ({_short(entry.title)})"
-
-
-def _reason(exc: BaseException) -> str:
-    return _short(str(exc) or type(exc).__name__, 120)
-
-
-def _pdf(row: exhibits.ExhibitRow, content: bytes) -> PdfReader:
-    """The exhibit's PDF, opened in memory; a damaged or password-protected one is refused by name."""
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        locked = reader.is_encrypted and not reader.decrypt("")  # an empty user password only restricts
-        pages = 0 if locked else len(reader.pages)
-    except LawyerDeskError:
-        raise
-    except Exception as exc:  # a malformed file can make the parser fail in any way at all
-        raise BundleError(f"{_name(row)} is a damaged PDF ({_reason(exc)}); the bundle was not made. "
-                          "Replace its file, or leave it out of the bundle.") from None
-    if locked:
-        raise BundleError(f"{_name(row)} is a password-protected PDF; the bundle was not made. Add a copy without "
-                          "the password as the exhibit, or leave it out of the bundle.")
-    if pages == 0:
-        raise BundleError(f"{_name(row)} is a PDF without pages; the bundle was not made. "
-                          "Replace its file, or leave it out of the bundle.")
-    return reader
