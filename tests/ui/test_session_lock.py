@@ -350,3 +350,45 @@ def test_the_bundle_keeps_qtdbus() -> None:
     keep = next(node.value for node in tree.body if isinstance(node, ast.Assign)
                 and any(isinstance(t, ast.Name) and t.id == "QT_KEEP" for t in node.targets))
     assert "QtDBus" in ast.literal_eval(keep)
+
+
+# --- preferences and closing ---------------------------------------------------------------------
+def test_preferences_set_the_idle_time_the_unsaved_input_choice_and_the_second_backup_folder(
+        qtbot, store: Store, tmp_path: Path, when_shown: Driver) -> None:
+    from lawyer_desk.core.store.autobackup import BackupSettings
+    from lawyer_desk.ui.preferences import PreferencesDialog
+
+    window, _ids = demo_desk(qtbot, store)
+    usb = tmp_path / "usb"
+
+    def choose(dialog: PreferencesDialog) -> None:
+        assert dialog.idle.value() == 5 and not dialog.keep.isChecked() and dialog.folder.text() == ""
+        dialog.idle.setValue(15)
+        dialog.keep.setChecked(True)
+        dialog.folder.setText(str(usb))
+        dialog.accept()
+
+    when_shown(PreferencesDialog, choose)
+    assert window.safety.edit_preferences()
+    prefs = settings.load()
+    assert (prefs.idle_lock_minutes, prefs.keep_unsaved_while_locked) == (15, True)
+    assert BackupSettings.load(store.paths.root).second_folder == usb
+    lock = window.safety.lock
+    assert lock.idle.interval_ms == 15 * 60_000 and lock.keep_unsaved
+    assert lock.idle.deadline is not None and lock.idle.deadline - time.perf_counter() > 14 * 60
+
+
+def test_quitting_while_locked_with_kept_input_asks_first(qtbot, store: Store, recorded_alerts) -> None:
+    settings.update(keep_unsaved_while_locked=True)
+    window, ids = demo_desk(qtbot, store)
+    open_case(qtbot, window, ids[0])
+    set_field(window.case_tabs["overview"].form, "display_name", "Kept while locked")
+    window.safety.lock.lock("manual")  # keeps it: nothing is asked
+    qtbot.waitUntil(lambda: locked_and_closed(window), timeout=WAIT)
+    assert recorded_alerts.calls == []
+    recorded_alerts.confirm_answer = False
+    assert not window.close() and window.isVisible()
+    recorded_alerts.confirm_answer = True
+    assert window.close()
+    assert [call.kind for call in recorded_alerts.calls] == ["confirm", "confirm"]
+    assert _names_on_disk(store.paths.root)[0] == "Idris Mamut"

@@ -368,14 +368,15 @@ class _Assembly:
         placed = _place(index_pages, body, stamps)
         index_entry = IndexEntry("index", "", LABELS.index, p.day(self.today), "", 1, index_pages, stamps[0])
         index = _Part(index_entry, PdfReader(io.BytesIO(index_pdf)), foreign=False, outline=LABELS.index)
-        pdf = self._write([index, *placed], stamps, links, head)
+        pdf = self._write([index, *placed], stamps, links, head, _runs(index_pages, body, options))
         self.advance()
         if options.password is not None:
             pdf = protect(pdf, options.password)
         entries = (index_entry, *(part.entry for part in placed))
         return Bundle(pdf, len(stamps), entries)
 
-    def _write(self, parts: list[_Part], stamps: list[str], links: Sequence[Any], head: IndexHead) -> bytes:
+    def _write(self, parts: list[_Part], stamps: list[str], links: Sequence[Any], head: IndexHead,
+               runs: Sequence[_Run]) -> bytes:
         writer = PdfWriter()
         foreign: list[bool] = []
         exhibits_mark = None
@@ -411,6 +412,7 @@ class _Assembly:
             writer.add_annotation(spot.page, Link(rect=spot.rect, target_page_index=spot.target, border=[0, 0, 0]))
         writer.add_metadata({"/Title": head.metadata_title, "/Author": head.author,
                              "/Creator": f"lawyer_desk {__version__}", "/Producer": f"lawyer_desk {__version__}"})
+        _label_pages(writer, runs)
         writer.page_mode = "/UseOutlines"
         out = io.BytesIO()
         writer.write(out)
@@ -452,18 +454,42 @@ def _place(index_pages: int, body: Sequence[_Part], stamps: Sequence[str]) -> li
     return placed
 
 
-def _stamps(index_pages: int, body: Sequence[_Part], options: BundleOptions) -> list[str]:
-    """The number stamped on each page, the index's first."""
+@dataclass(frozen=True)
+class _Run:
+    """Pages numbered 1, 2, 3… after one label: the whole bundle, or one section."""
+
+    first: int  # the run's first page (from 0)
+    pages: int
+    label: str  # "B-", or "B-E" when numbering restarts in each section
+
+
+def _runs(index_pages: int, body: Sequence[_Part], options: BundleOptions) -> list[_Run]:
     sections: list[tuple[Section, int]] = [("index", index_pages)]
     for part in body:
         if sections[-1][0] == part.entry.section:
             sections[-1] = (part.entry.section, sections[-1][1] + part.entry.page_count)
-        else:
+        elif part.entry.page_count:
             sections.append((part.entry.section, part.entry.page_count))
-    prefix = options.prefix
     if not options.restart_per_section:
-        return [f"{prefix}{n}" for n in range(1, sum(count for _, count in sections) + 1)]
-    return [f"{prefix}{LABELS.mark(section)}{n}" for section, count in sections for n in range(1, count + 1)]
+        return [_Run(0, sum(count for _, count in sections), options.prefix)]
+    runs, first = [], 0
+    for section, count in sections:
+        runs.append(_Run(first, count, f"{options.prefix}{LABELS.mark(section)}"))
+        first += count
+    return runs
+
+
+def _stamps(index_pages: int, body: Sequence[_Part], options: BundleOptions) -> list[str]:
+    """The number stamped on each page, the index's first."""
+    return [f"{run.label}{n}" for run in _runs(index_pages, body, options) for n in range(1, run.pages + 1)]
+
+
+def _label_pages(writer: PdfWriter, runs: Sequence[_Run]) -> None:
+    """Page labels, so that a reader's page box shows the stamped numbers ("B-E12") too."""
+    for run in runs:
+        if run.pages:
+            writer.set_page_label(run.first, run.first + run.pages - 1, style="/D", prefix=run.label or None,
+                                  start=1)
 
 
 # --- the index -------------------------------------------------------------------------------

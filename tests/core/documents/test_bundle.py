@@ -163,6 +163,7 @@ def test_every_page_is_stamped_with_its_position(case: Case, templates: Template
     found = reader(bundle)
     assert bundle.pages == len(found.pages) > 10
     assert [stamp_of(page.extract_text()) for page in found.pages] == [str(n) for n in range(1, bundle.pages + 1)]
+    assert found.page_labels == [str(n) for n in range(1, bundle.pages + 1)]
     assert [(e.section, e.number, e.first_page, e.page_count, e.stamp) for e in bundle.entries] == [
         ("index", "", 1, 1, "1"),
         ("submission", "", 2, bundle.entries[1].page_count, "2"),
@@ -183,12 +184,14 @@ def test_numbers_restart_in_each_section_after_the_prefix(case: Case, templates:
     assert stamps == (["B-I1"] + [f"B-S{n}" for n in range(1, submission + 1)]
                       + [f"B-E{n}" for n in range(1, 3 + 1 + 2 + 1)])
     assert [e.stamp for e in bundle.entries if e.section == "exhibits"] == ["B-E1", "B-E4", "", "B-E5"]
+    assert reader(bundle).page_labels == stamps, "a reader's page box shows the stamped numbers"
 
 
 def test_a_continuous_prefix(case: Case) -> None:
     bundle = make(case, template=None, prefix="Tab 7/")
     stamps = [stamp_of(page.extract_text()) for page in reader(bundle).pages]
     assert stamps == [f"Tab 7/{n}" for n in range(1, 8)]  # the index, 3 + 1 + 2 pages of exhibits
+    assert reader(bundle).page_labels == stamps
     assert [e.section for e in bundle.entries] == ["index", "exhibits", "exhibits", "exhibits", "exhibits"]
 
 

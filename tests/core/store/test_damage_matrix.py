@@ -97,7 +97,8 @@ def test_key_header(store_copy: Path, how: str) -> None:
                 Store.open(store_copy, passphrase, write=write)
             assert not isinstance(info.value, WrongPassphrase)
             if how == "missing":
-                assert isinstance(info.value, DamagedDatabase) and "key header of this store is missing" in str(info.value)
+                assert isinstance(info.value, DamagedDatabase)
+                assert "key header of this store is missing" in str(info.value)
             else:
                 assert isinstance(info.value, DamagedHeader) and "key header" in str(info.value)
     assert {name: _digest(store_copy / name) for name in kept} == kept  # nothing rewritten, nothing made anew
