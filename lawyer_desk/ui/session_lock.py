@@ -71,6 +71,15 @@ def reopen_store(store: Store, header: KeyHeader, data_key: bytes) -> None:
     vars(store).update(vars(fresh))
 
 
+def forget_keys(store: Store) -> None:
+    """Drop what ``Store.close`` leaves of the keys (the derived database and audit keys; the
+    data key and the others it drops itself). Python cannot overwrite the bytes; no reference
+    to them is left. To go once the core's ``close`` does it."""
+    for name in ("_db_key", "_audit_key"):
+        if isinstance(getattr(store, name, None), bytes):
+            setattr(store, name, b"")
+
+
 @dataclass
 class Position:
     """Where the lawyer was: restored after unlocking."""
@@ -305,6 +314,7 @@ class SessionLock(QObject):
             self.window.statusBar().clearMessage()
         self._pause()
         self.store.close()
+        forget_keys(self.store)
         self.store_closed = True
         self.closed_at = time.perf_counter()
         if self.screen is not None:

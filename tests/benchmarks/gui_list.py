@@ -17,9 +17,11 @@ progress goes to stderr. Times are wall-clock on this machine.
   query when the text searches the same as before, e.g. a first letter) and the first
   screen of rows read. ``search_core_p95_ms`` is ``client_ids`` + one page of rows alone,
   ``search_as_you_type_panel_p95_ms`` the same keystrokes through the panel until painted.
-* ``cpu_s``: CPU time of this process for the same actions (other load does not inflate it).
-* ``list_indexes``: the indexes of the list's tables as the migrations made them (the store
-  is always built through ``Store.create``, so it has the schema of the code measured).
+* ``cpu_s``: CPU time of this process for the same actions (other load does not inflate it);
+  ``search_as_you_type_cpu_p95_ms`` the same for the keystrokes.
+* ``list_indexes``: the indexes of the list's tables as the migrations made them (a store
+  is built through ``Store.create``, and a reused one is upgraded when opened, so it has the
+  schema of the code measured).
 """
 
 from __future__ import annotations
@@ -158,18 +160,20 @@ def measure(root: Path, names: list[str]) -> dict[str, Any]:
         searcher = ClientListModel(store.session)
         screen = 40
         times: dict[str, list[float]] = {}
+        cpu_ms: list[float] = []
         searched: list[float] = []
         capped = 0
         for script, prefixes in typing:
             for prefix in prefixes:
                 flt = client_list.ClientFilter(text=prefix)
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 runs_search = flt.search_text != searcher.filter.search_text
                 searcher.set_filter(flt)
                 for row in range(min(screen, searcher.rowCount())):
                     for column in range(searcher.columnCount()):
                         searcher.data(searcher.index(row, column))
                 elapsed = (time.perf_counter() - started) * 1000
+                cpu_ms.append((time.process_time() - cpu_started) * 1000)
                 times.setdefault(script, []).append(elapsed)
                 if runs_search:
                     searched.append(elapsed)
@@ -178,6 +182,7 @@ def measure(root: Path, names: list[str]) -> dict[str, Any]:
         every = [t for values in times.values() for t in values]
         out["search_as_you_type_p95_ms"] = round(percentile(every, 95), 2)
         out["search_as_you_type_median_ms"] = round(statistics.median(every), 2)
+        out["search_as_you_type_cpu_p95_ms"] = round(percentile(cpu_ms, 95), 2)
         out["search_as_you_type_max_ms"] = round(max(every), 2)
         out["search_as_you_type_p95_ms_by_script"] = {k: round(percentile(v, 95), 2) for k, v in times.items()}
         out["search_keystrokes"] = len(every)

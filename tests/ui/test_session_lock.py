@@ -71,6 +71,8 @@ def test_idle_time_locks_everything_and_unlocking_returns_to_the_same_client_and
 
     assert lock.reason == "idle"
     assert store.engine is None
+    key_parts = ("_keys", "_data_key", "_db_key", "_audit_key")
+    assert not any(getattr(store, name) for name in key_parts)  # no key is left in the store object
     assert isinstance(window.centralWidget(), LockScreen)
     assert not window.client_list.isVisible() and not window.tabs.isVisible()
     texts = visible_texts(window)

@@ -378,7 +378,7 @@ class _Assembly:
     def _write(self, parts: list[_Part], stamps: list[str], links: Sequence[Any], head: IndexHead,
                runs: Sequence[_Run]) -> bytes:
         writer = PdfWriter()
-        foreign: list[bool] = []
+        owners: list[_Part] = []  # the part each page comes from
         exhibits_mark = None
         for part in parts:
             self.step()
@@ -394,7 +394,7 @@ class _Assembly:
                 raise
             except Exception as exc:  # a malformed file can make the parser fail in any way at all
                 raise files.damaged(part.entry.number, part.entry.title, exc) from None
-            foreign += [part.foreign] * (len(writer.pages) - first)
+            owners += [part] * (len(writer.pages) - first)
             if part.entry.section == "index":
                 writer.add_outline_item(title=part.outline, page_number=first)
             elif part.entry.section == "exhibits":
@@ -404,10 +404,15 @@ class _Assembly:
         if len(writer.pages) != len(stamps):  # pragma: no cover - a page count read twice differs
             raise LawyerDeskError("The bundle's pages could not be counted; nothing was made.")
         work = PageWork(writer, stamps)
-        for n, page in enumerate(writer.pages):
+        for n, (page, owner) in enumerate(zip(writer.pages, owners, strict=True)):
             if n % 50 == 0:
                 self.step()
-            work.stamp(page, stamps[n], work.fit(page) if foreign[n] else None)
+            try:
+                work.stamp(page, stamps[n], work.fit(page) if owner.foreign else None)
+            except LawyerDeskError:
+                raise
+            except Exception as exc:  # a page without a usable size, resources that are not a dictionary…
+                raise files.damaged(owner.entry.number, owner.entry.title, exc) from None
         for spot in links:
             writer.add_annotation(spot.page, Link(rect=spot.rect, target_page_index=spot.target, border=[0, 0, 0]))
         writer.add_metadata({"/Title": head.metadata_title, "/Author": head.author,

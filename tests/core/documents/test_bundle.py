@@ -316,6 +316,18 @@ def test_other_files_are_listed_as_held_not_paginated(case: Case) -> None:
     assert "Witness statement" not in [b.title for b in outline(reader(bundle))]
 
 
+def test_a_500_character_title_wraps_in_the_index(case: Case, tmp_path: Path) -> None:
+    title = "Decision of the Regional Court " + "on the lawfulness of detention " * 16
+    title = title[:500]
+    add(case.store, IDRIS, pdf_file(tmp_path / "long.pdf", 1, "Long"), title)
+    bundle = make(case, template=None)
+    assert bundle.entries[-1].title == title and bundle.entries[-1].first_page == bundle.pages
+    index = " ".join(" ".join(page.extract_text() for page in reader(bundle).pages[:bundle.entries[0].page_count])
+                     .split())
+    assert title[-40:].strip() in index
+    assert [b.title for b in outline(reader(bundle))][-1] == f"Exhibit 6: {title}"
+
+
 def test_a_case_without_exhibits_still_makes_a_bundle(store: Store, templates: TemplateSet) -> None:
     with store.session() as session:
         cases.import_cases(session, demo_cases(TODAY))
@@ -399,6 +411,15 @@ def test_a_pdf_protected_only_against_changes_goes_in(case: Case, tmp_path: Path
     entry = bundle.entry(number)
     assert entry.page_count == 2
     assert "Restricted page 2" in reader(bundle).pages[entry.first_page].extract_text()  # type: ignore[index]
+
+
+def test_a_page_without_a_size_is_named(case: Case, tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(pdf_file(tmp_path / "flat.pdf", 2, "Flat")))
+    writer.pages[1].mediabox = RectangleObject((0, 0, 0, 0))
+    writer.write(tmp_path / "flat.pdf")
+    _, number = add(case.store, IDRIS, tmp_path / "flat.pdf", "Flattened scan")
+    with pytest.raises(BundleError, match=rf"^Exhibit {number} \(Flattened scan\) is a damaged PDF"):
+        make(case, template=None)
 
 
 def test_an_unreadable_image_is_named(case: Case, tmp_path: Path) -> None:
