@@ -344,7 +344,8 @@ class ExhibitBase(SQLModel):
 
 
 class Exhibit(ExhibitBase, table=True):
-    __table_args__ = (UniqueConstraint("client_id", "number", name="uq_exhibit_number"),)
+    __table_args__ = (UniqueConstraint("client_id", "number", name="uq_exhibit_number"),
+                      {"sqlite_autoincrement": True})  # ids never reused: custody entries name them
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = _parent("client")
     translation_of_id: int | None = _optional_link("exhibit")

@@ -2,18 +2,20 @@
 
 Locking, in this order, all on the GUI thread and at once:
 
-1. edits not yet saved (the Overview form, the Notes editor) are settled — see below;
+1. the window's contents are taken out of it and replaced by the lock screen; tool bars are
+   hidden, every action but Quit and About is disabled, and the title says only that the
+   desk is locked;
 2. every other window of the desk is closed (dialogs rejected, message boxes answered with
-   their escape button, menus closed) and background work is cancelled;
-3. the case tabs let go of what they show (the evidence preview's decrypted content with
+   their escape button, menus closed);
+3. edits not yet saved (the Overview form, the Notes editor) are settled — see below —
+   and background work is cancelled;
+4. the case tabs let go of what they show (the evidence preview's decrypted content with
    them), decrypted copies for other programs are wiped (``plaintext_copies.wipe_all``),
    the clipboard is cleared if it holds what the desk copied;
-4. the window's contents are taken out of it and replaced by the lock screen; tool bars are
-   hidden, every action but Quit and About is disabled, timers of the views are paused, and
-   the title says only that the desk is locked;
-5. the store is closed: the engine disposed of, the keys dropped, the writer lock released.
-   When a dialog was closed in 2 or a task is still stopping, this waits until their code
-   has run to its end (so nothing touches a closed store), polling every ``POLL_MS``.
+5. the views' timers are paused and the store is closed: the engine disposed of, the keys
+   dropped, the writer lock released. When a dialog was closed in 2 or a task is still
+   stopping, this waits until their code has run to its end (so nothing touches a closed
+   store), looking again every ``POLL_MS``.
 
 Edits not yet saved: with "keep unsaved input in memory while locked" (off by default) they
 stay in their editors, hidden, and are there after unlocking. Otherwise, on Lock now the

@@ -496,3 +496,29 @@ def test_missing_exhibit_triggers_are_noticed(store: Store) -> None:
         session.execute(text("DROP TRIGGER exhibit_text_search_insert"))
         assert missing_triggers(session) == ["exhibit_text_search_insert"]
         session.rollback()
+
+
+def test_a_deleted_exhibit_never_passes_its_id_on(tmp_path: Path) -> None:
+    """Custody entries in the audit trail name exhibits by id: a new file must not inherit them."""
+    from sqlalchemy import text
+
+    from lawyer_desk.core import models as m
+    from lawyer_desk.core.store import KdfParams, Store
+
+    with Store.create(tmp_path / "store", "id reuse passphrase", KdfParams.cheap()) as store:
+        with store.session() as session:
+            client = m.Client(display_name="Id Reuse")
+            session.add(client)
+            session.flush()
+            session.add(m.Exhibit(client_id=client.id, number="1", title="first", filename="a.txt",
+                                  media_type="text/plain", size=1, sha256="0" * 64, object_name="a" * 32))
+        with store.session() as session:
+            (first,) = session.execute(text("SELECT id FROM exhibit")).scalars()
+            session.execute(text("DELETE FROM exhibit"))
+        with store.session() as session:
+            client_id = session.execute(text("SELECT id FROM client")).scalar_one()
+            session.add(m.Exhibit(client_id=client_id, number="1", title="second", filename="b.txt",
+                                  media_type="text/plain", size=1, sha256="1" * 64, object_name="b" * 32))
+        with store.session() as session:
+            (second,) = session.execute(text("SELECT id FROM exhibit")).scalars()
+    assert second > first

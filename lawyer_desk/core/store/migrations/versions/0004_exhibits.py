@@ -83,7 +83,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['translation_of_id'], ['exhibit.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('client_id', 'number', name='uq_exhibit_number')
+    sa.UniqueConstraint('client_id', 'number', name='uq_exhibit_number'),
+    # AUTOINCREMENT: an exhibit deleted for good never passes its id (and with it the custody
+    # entries of the audit trail, which name exhibits by id) to a file added later.
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('exhibit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_exhibit_client_id'), ['client_id'], unique=False)
