@@ -165,16 +165,18 @@ def _damaged_header() -> tuple[str, str]:
     return (tr("The store's key file is damaged"),
             tr("The key header, the small file that unlocks the store, cannot be read in either of its "
                "two copies. Nothing was changed.\n\n"
-               "Do not delete or move any file in the store folder. Restore the folder from a backup "
-               "copy; a later version of this program will help you find one."))
+               "Do not delete or move any file in the store folder. No backup of this store was found "
+               "in its backups/ folder or your second backup folder; restore the folder from a copy of "
+               "your own, or from a backup file with “lawyer-desk restore”."))
 
 
 def _damaged_database() -> tuple[str, str]:
     return (tr("The case database is damaged"),
             tr("The passphrase is right, but the case database cannot be read. Nothing was changed, "
                "and no new, empty database was made in its place.\n\n"
-               "Keep the store folder as it is. A later version of this program will offer to look "
-               "for backups of this store; until then, restore the folder from your own backup."))
+               "Keep the store folder as it is. No backup of this store was found in its backups/ folder "
+               "or your second backup folder; restore the folder from a copy of your own, or from a "
+               "backup file with “lawyer-desk restore”."))
 
 
 def _newer_store() -> tuple[str, str]:

@@ -198,8 +198,8 @@ def query_plan(store: Store, query: str) -> list[str]:
     matches), then the ranked one below the cap."""
     with store.session() as session:
         params = {"q": search.match_expression(query), "limit": 50, "lo": 0, "hi": 2**62}
-        return [str(row[-1]) for sql in (search._NEWEST, search._RANKED.format(snippet=search._SNIPPET))
-                for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params)]
+        return [str(row[-1]) for statement in (search._NEWEST, search._RANKED[True])
+                for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement.text}"), params)]
 
 
 def run_searches(store: Store, queries: list[tuple[str, str]], limit: int = 50) -> dict[str, Any]:

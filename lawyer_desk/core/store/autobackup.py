@@ -54,7 +54,7 @@ from lawyer_desk.core.store.store import Store
 
 SETTINGS_FILE = "backup-settings.json"
 UNCHANGED_MAX_AGE = timedelta(days=7)
-_AUTOMATIC = re.compile(r"^(?P<id>[0-9a-f]{12})-(?P<stamp>\d{8}T\d{6}Z)(?:-\d+)?" + re.escape(SUFFIX) + "$")
+_AUTOMATIC = re.compile(r"^(?P<id>[0-9a-f]{12})-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?" + re.escape(SUFFIX) + "$")
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,14 @@ def automatic_name(store_id: str, created: datetime) -> str:
 
 def automatic_backups(folder: Path, store_id: str) -> list[tuple[datetime, Path]]:
     """This store's automatic backups in ``folder``, newest first (by the time in their name)."""
-    found: list[tuple[datetime, Path]] = []
+    found: list[tuple[datetime, int, Path]] = []
     with contextlib.suppress(OSError):
         for path in Path(folder).iterdir():
             match = _AUTOMATIC.match(path.name)
             if match and match["id"] == store_id[:12] and path.is_file():
-                found.append((datetime.strptime(match["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC), path))
-    return sorted(found, key=lambda item: (item[0], item[1].name), reverse=True)
+                stamp = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                found.append((stamp, int(match["n"] or 1), path))  # "-2" was made after the plain name
+    return [(stamp, path) for stamp, _, path in sorted(found, key=lambda item: item[:2], reverse=True)]
 
 
 def backups_to_keep(stamps: list[datetime], keep_daily: int, keep_weekly: int, tz: object = None) -> set[datetime]:

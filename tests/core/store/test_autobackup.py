@@ -161,3 +161,14 @@ def test_settings_round_trip_and_defaults(tmp_path: Path) -> None:
         assert BackupSettings.load(tmp_path) == BackupSettings()
     before = digests(tmp_path)
     assert before  # loading never writes
+
+
+def test_two_backups_in_the_same_second_keep_the_one_just_made(small: Store) -> None:
+    """Back Up Now clicked twice: the second file (``-2``) is the newest and survives rotation."""
+    backup_now(small, NOON)
+    _add_case(small, "Added between the clicks")
+    second = backup_now(small, NOON)
+    assert second.info.path.exists(), "rotation removed the backup it had just written"
+    (newest, *_) = automatic_backups(small.paths.backups, small.header.store_id)
+    assert newest[1] == second.info.path
+    assert check_backup(second.info.path, PASSPHRASE).summary.cases == second.summary.cases
