@@ -89,6 +89,9 @@ class ClientBase(SQLModel):
 class Client(ClientBase, table=True):
     # The client list sorts in SQL through indexes the migrations create by hand (ix_client_list_*,
     # with COLLATE NOCASE or an expression: Alembic cannot compare them; see migrate.py).
+    # AUTOINCREMENT (migration 0005): a deleted client's id, and with it its audit history, never
+    # passes to a new one.
+    __table_args__ = {"sqlite_autoincrement": True}
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, unique=True, index=True)
     created_at: datetime = Field(default_factory=utc_now)

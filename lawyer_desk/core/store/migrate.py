@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # The newest revision this program ships. Opening a store that is already there reads one
 # row and never imports Alembic (a quarter of a second of every command's start-up); a test
 # keeps this equal to the head of the migration scripts.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Tables Alembic must never touch: the FTS5 index and its shadow tables are created by hand,
 # and autogenerate would otherwise propose to drop them.
@@ -83,13 +83,37 @@ def check_known(connection: Any) -> bool:
     return current != script.get_current_head()
 
 
+def _broken_references(connection: Any) -> set[tuple[Any, ...]]:
+    return {tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")}
+
+
 def upgrade(connection: Any) -> None:
+    """Run every revision not yet applied, in one transaction that this commits.
+
+    Foreign keys are off meanwhile (SQLite's own procedure for changing a table): a revision
+    that recreates a table in batch mode drops the old one, and with foreign keys enforced
+    that would delete, ON DELETE CASCADE, every row that refers to it. The pragma only takes
+    effect outside a transaction; before committing, every reference must still resolve.
+    """
     from alembic import command
 
-    command.upgrade(_config(connection), "head")
-    missing = missing_triggers(connection)
-    if missing:
-        # A revision recreated a table in batch mode and lost its triggers: the search index
-        # would silently go stale. Fail loudly; the pre-migration copy holds the old store.
-        raise StoreError(f"The upgrade lost search triggers ({', '.join(missing)}); "
-                         "the copy in pre-migration/ holds the store as it was.")
+    if connection.in_transaction():
+        connection.commit()  # only reads so far (the revision, the copy in pre-migration/)
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with connection.begin():
+            broken_before = _broken_references(connection)
+            command.upgrade(_config(connection), "head")
+            missing = missing_triggers(connection)
+            if missing:
+                # A revision recreated a table in batch mode and lost its triggers: the search index
+                # would silently go stale. Fail loudly; the pre-migration copy holds the old store.
+                raise StoreError(f"The upgrade lost search triggers ({', '.join(missing)}); "
+                                 "the copy in pre-migration/ holds the store as it was.")
+            broken = _broken_references(connection) - broken_before
+            if broken:
+                raise StoreError(f"The upgrade would leave {len(broken)} records pointing at records that are "
+                                 "gone; nothing was changed.")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")

@@ -48,9 +48,18 @@ def _recreate_client(autoincrement: bool) -> None:
     saved = bind.execute(_SCHEMA_ON_CLIENT).all()
     for kind, name, _sql in saved:
         op.execute(f'DROP {kind.upper()} "{name}"')
-    with op.batch_alter_table("client", recreate="always",
-                              table_kwargs={"sqlite_autoincrement": autoincrement}):
-        pass
+    # The new table is renamed to "client" after the old one is dropped. SQLite (3.26+) would
+    # first check every trigger that names "client" — those of the names, alerts and deadlines,
+    # which keep the list columns — and refuse ("no such table"); the legacy rename leaves
+    # them alone, and they are right again once the new table has the name.
+    legacy = bind.exec_driver_sql("PRAGMA legacy_alter_table").scalar()
+    bind.exec_driver_sql("PRAGMA legacy_alter_table = ON")
+    try:
+        with op.batch_alter_table("client", recreate="always",
+                                  table_kwargs={"sqlite_autoincrement": autoincrement}):
+            pass
+    finally:
+        bind.exec_driver_sql(f"PRAGMA legacy_alter_table = {'ON' if legacy else 'OFF'}")
     for _kind, _name, sql in saved:
         op.execute(sql)
 
