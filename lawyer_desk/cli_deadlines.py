@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,16 +66,13 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def parse_trigger(text: str) -> date:
+    from lawyer_desk.core.deadlines.engine import check_trigger
+
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-12-02.") from None
-    if day.year < 1950:
-        raise InvalidInput(f"{day.isoformat()} is too far in the past to be a trigger date; check the year.")
-    if day > date.today() + timedelta(days=366):
-        raise InvalidInput(f"{day.isoformat()} is more than a year from today; a trigger is an event that "
-                           "happened or is about to. Check the year.")
-    return day
+    return check_trigger(day, date.today())
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import SQLModel
 
-from lawyer_desk.core import audit, search
+from lawyer_desk.core import audit, records, search
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import InvalidInput, NotFound
 from lawyer_desk.core.interchange import case_json as cj
@@ -30,12 +30,13 @@ def _insert_returning_ids(session: Session, table: type[SQLModel], rows: list[di
     """Insert with ids chosen here, so that the rows go in one executemany.
 
     SQLite cannot batch ``INSERT … RETURNING`` in parameter order, which made this one
-    statement per row. The writer lock and the transaction make max(id)+1… safe, and the
-    tables are not AUTOINCREMENT, so these are the ids SQLite would have picked.
+    statement per row. The writer lock and the transaction make the ids after the highest
+    ever given safe, and they are the ids SQLite would have picked: for an AUTOINCREMENT
+    table (clients, exhibits) never the id of a row deleted before.
     """
     if not rows:
         return []
-    start = session.execute(select(func.coalesce(func.max(table.id), 0))).scalar_one()  # type: ignore[attr-defined]
+    start = records.highest_id_given(session, table.__table__)  # type: ignore[attr-defined]
     ids = list(range(start + 1, start + 1 + len(rows)))
     _insert(session, table, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
     return ids

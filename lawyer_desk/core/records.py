@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import column as sql_column
 from sqlalchemy import func, insert, select
+from sqlalchemy import table as sql_table
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -204,11 +206,31 @@ def delete(session: Session, model: type[SQLModel], record_id: int) -> Snapshot:
     return snapshot
 
 
+_ID_COUNTERS = sql_table("sqlite_sequence", sql_column("name"), sql_column("seq"))
+
+
+def highest_id_given(session: Session, table: Any) -> int:
+    """The highest id ``table`` has given, which no new row may take again.
+
+    Its largest id; for an AUTOINCREMENT table (clients, exhibits: the audit trail names them
+    by id) the counter SQLite keeps in ``sqlite_sequence`` when higher, which remembers the ids
+    of rows deleted since. Code that picks ids itself starts above this; SQLite moves the
+    counter on when a row goes in with a higher id.
+    """
+    highest = session.execute(select(func.max(table.c.id))).scalar_one() or 0
+    if table.dialect_options["sqlite"]["autoincrement"]:
+        counter = session.execute(select(_ID_COUNTERS.c.seq).where(_ID_COUNTERS.c.name == table.name)).scalar()
+        highest = max(highest, counter or 0)
+    return int(highest)
+
+
 def _new_ids(session: Session, snapshot: Snapshot) -> dict[str, dict[int, int]]:
     """New ids for the rows whose ids were taken meanwhile, by table: {old id: new id}.
 
-    Ids are not AUTOINCREMENT: a record added outside the undo history (an imported case, an
-    added file) may have taken the id of a deleted one.
+    Most tables are not AUTOINCREMENT: a record added outside the undo history (an imported
+    case, a name added to another case) may have taken the id of a deleted one. Clients and
+    exhibits (AUTOINCREMENT) never give a deleted row's id to a new one, so theirs stay free;
+    a row that must move all the same gets an id above every id its table has given.
     """
     ids: dict[Any, list[int]] = {}
     for model, row in snapshot.rows:
@@ -218,7 +240,7 @@ def _new_ids(session: Session, snapshot: Snapshot) -> dict[str, dict[int, int]]:
     for table, wanted in ids.items():
         taken = sorted(session.execute(select(table.c.id).where(table.c.id.in_(wanted))).scalars())
         if taken:
-            top = max(session.execute(select(func.max(table.c.id))).scalar_one() or 0, *wanted)
+            top = max(highest_id_given(session, table), *wanted)
             moved[table.name] = {old: top + i for i, old in enumerate(taken, 1)}
     return moved
 

@@ -19,6 +19,7 @@ from lawyer_desk.core import records
 from lawyer_desk.core.deadlines.agenda import mark_done, reopen
 from lawyer_desk.core.deadlines.recompute import Recalculation, apply
 from lawyer_desk.core.store import Store
+from lawyer_desk.ui.local_time import local_now
 from lawyer_desk.ui.undo import CaseEvents, RecordCommand
 
 # The fields a trigger change may set (``recompute.apply``); undo puts their earlier values back.
@@ -34,7 +35,7 @@ class MarkDeadlinesDone(RecordCommand):
         super().__init__(store, events, m.Deadline, text, parent_widget)
         self.deadline_ids = list(deadline_ids)
         self.client_id = client_id
-        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._clock = clock or local_now
 
     def redo(self) -> None:
         now = self._clock()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
@@ -38,17 +38,15 @@ from PySide6.QtWidgets import (
 
 from lawyer_desk.core.deadlines import load_catalogue
 from lawyer_desk.core.deadlines.agenda import cutoff_text
-from lawyer_desk.core.deadlines.engine import compute, fmt_date
+from lawyer_desk.core.deadlines.engine import check_trigger, compute, fmt_date
 from lawyer_desk.core.deadlines.recompute import Recalculation, plan_trigger_change
 from lawyer_desk.core.deadlines.reminders import DEFAULT_OFFSETS, check_offsets
 from lawyer_desk.core.deadlines.rules import Catalogue, Rule
 from lawyer_desk.core.errors import InvalidInput, LawyerDeskError
 from lawyer_desk.core.store import Store
-from lawyer_desk.ui import alerts
+from lawyer_desk.ui import alerts, local_time
 from lawyer_desk.ui.labels import label
 
-EARLIEST_TRIGGER_YEAR = 1950
-LATEST_TRIGGER_DAYS = 366  # as the command line's ``deadline``: a trigger is an event that happened or is near
 ERROR_COLOUR = "#c62828"
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -74,12 +72,11 @@ def rule_catalogue(store: Store, parent: QWidget | None) -> Catalogue | None:
 
 
 def trigger_problem(day: date, today: date) -> str | None:
-    """Why ``day`` cannot be a trigger date, or None. The same limits as the command line's."""
-    if day.year < EARLIEST_TRIGGER_YEAR:
-        return tr("%1 is too far in the past to be a trigger date; check the year.").replace("%1", day.isoformat())
-    if day > today + timedelta(days=LATEST_TRIGGER_DAYS):
-        return tr("%1 is more than a year from today; a trigger is an event that happened or is about to. "
-                  "Check the year.").replace("%1", day.isoformat())
+    """Why ``day`` cannot be a trigger date, or None: the core's limits, as the command line's."""
+    try:
+        check_trigger(day, today)
+    except InvalidInput as exc:
+        return str(exc)
     return None
 
 
@@ -94,12 +91,6 @@ def offsets_problem(text: str) -> tuple[list[int], str | None]:
         return check_offsets(numbers), None
     except InvalidInput as exc:
         return [], str(exc)
-
-
-def _local_zone() -> tzinfo:
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
 
 
 def _qdate(day: date) -> QDate:
@@ -139,7 +130,7 @@ class DeadlineFromRuleDialog(QDialog):
 
     def __init__(self, catalogue: Catalogue, proceedings: list[tuple[str, int]], parent: QWidget | None = None, *,
                  proceeding_id: int | None = None, today: Callable[[], date] = date.today,
-                 local_zone: Callable[[], tzinfo] = _local_zone) -> None:
+                 local_zone: Callable[[], tzinfo] = local_time.local_zone) -> None:
         super().__init__(parent)
         self.setObjectName("deadline_from_rule")
         self.setWindowTitle(self.tr("Add deadline from a rule"))
@@ -299,7 +290,7 @@ class DeadlineFromRuleDialog(QDialog):
             _show_error(self.trigger_error, self.tr("No due date can be computed from this trigger date."))
             self._update_save()
             return
-        cutoff = cutoff_text(result.due, result.time, result.tz, self.local_zone())
+        cutoff = cutoff_text(result.due, result.time, result.tz, self.local_zone(), place=rule.place)
         due = fmt_date(result.due)
         if cutoff:
             due += " · " + cutoff

@@ -14,21 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QIcon,
-    QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -40,35 +35,19 @@ from PySide6.QtWidgets import (
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core import records, search
-from lawyer_desk.core.errors import LawyerDeskError
-from lawyer_desk.core.interchange.files import FileOutcome, import_files
-from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
-from lawyer_desk.core.vault import Cancelled as StoppedOnRequest
 from lawyer_desk.core.vocab import CaseStatus
-from lawyer_desk.ui import alerts, plaintext_copies, reminders, settings
-from lawyer_desk.ui.calendar_export import CalendarExportDialog, export_calendar_file
-from lawyer_desk.ui.case_export import CaseExportChoice, CaseExportDialog, exhibit_count
-from lawyer_desk.ui.case_export import export_case as export_case_files
-from lawyer_desk.ui.case_view.alerts_tab import AlertsTab
-from lawyer_desk.ui.case_view.chronology import ChronologyTab
-from lawyer_desk.ui.case_view.contacts import ContactsTab
-from lawyer_desk.ui.case_view.deadlines import DeadlinesTab
-from lawyer_desk.ui.case_view.evidence import EvidenceTab
-from lawyer_desk.ui.case_view.history import HistoryTab
-from lawyer_desk.ui.case_view.names import NamesTab
-from lawyer_desk.ui.case_view.notes import NotesTab
-from lawyer_desk.ui.case_view.overview import OverviewTab
-from lawyer_desk.ui.case_view.proceedings import ProceedingsTab
-from lawyer_desk.ui.case_view.specs import client_specs
+from lawyer_desk.ui import alerts, main_menus, plaintext_copies, reminders, settings
+from lawyer_desk.ui.case_tabs import CaseTabs
 from lawyer_desk.ui.client_list_view import ClientListPanel
 from lawyer_desk.ui.dashboard import DeadlineDashboard
 from lawyer_desk.ui.deleted_evidence import CreateClient, DeletedEvidenceFiles, DeleteWithEvidence
-from lawyer_desk.ui.forms import RecordDialog
-from lawyer_desk.ui.icons import icon
 from lawyer_desk.ui.safety_net import SafetyNet
-from lawyer_desk.ui.tasks import Progress, ProgressDialog
 from lawyer_desk.ui.undo import CaseEvents, EditRecord, push
+
+if TYPE_CHECKING:
+    from lawyer_desk.core.interchange.files import FileOutcome
+    from lawyer_desk.ui.case_transfer import CaseTransfer
 
 NEW_CLIENT_FIELDS = ("display_name", "date_of_birth", "nationalities", "custody_status", "responsible_lawyer")
 # Tables whose changes alter what the client list shows.
@@ -95,18 +74,21 @@ class MainWindow(QMainWindow):
         self.client_list.caseSelected.connect(self._case_selected)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.case_tabs: dict[str, Any] = {}
-        for key, cls, title in (
-            ("overview", OverviewTab, self.tr("&Overview")), ("names", NamesTab, self.tr("&Names")),
-            ("alerts", AlertsTab, self.tr("&Alerts")), ("proceedings", ProceedingsTab, self.tr("&Proceedings")),
-            ("deadlines", DeadlinesTab, self.tr("&Deadlines")), ("evidence", EvidenceTab, self.tr("Evidence")),
-            ("notes", NotesTab, self.tr("No&tes")),
-            ("chronology", ChronologyTab, self.tr("C&hronology")), ("contacts", ContactsTab, self.tr("Con&tacts")),
-            ("history", HistoryTab, self.tr("H&istory")),
-        ):
-            tab = cls(store, self.events, self.undo, self.tabs)
-            self.case_tabs[key] = tab
-            self.tabs.addTab(tab, title)
+        view = "lawyer_desk.ui.case_view."
+        # Each tab is made when first shown or asked for (see case_tabs): not before the first paint.
+        self.case_tabs = CaseTabs(self.tabs, [
+            ("overview", view + "overview:OverviewTab", self.tr("&Overview")),
+            ("names", view + "names:NamesTab", self.tr("&Names")),
+            ("alerts", view + "alerts_tab:AlertsTab", self.tr("&Alerts")),
+            ("proceedings", view + "proceedings:ProceedingsTab", self.tr("&Proceedings")),
+            ("deadlines", view + "deadlines:DeadlinesTab", self.tr("&Deadlines")),
+            ("evidence", view + "evidence:EvidenceTab", self.tr("Evidence")),
+            ("notes", view + "notes:NotesTab", self.tr("No&tes")),
+            ("chronology", view + "chronology:ChronologyTab", self.tr("C&hronology")),
+            ("contacts", view + "contacts:ContactsTab", self.tr("Con&tacts")),
+            ("history", view + "history:HistoryTab", self.tr("H&istory")),
+        ], lambda cls: cls(store, self.events, self.undo, self.tabs), lambda: self.client_id)
+        self._transfer: CaseTransfer | None = None
         self.placeholder = QLabel(self.tr("Select a client on the left, or create one with Ctrl+N.\n"
                                           "Drop a case file or an INTERPOL notice here to import it."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -145,96 +127,17 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.show_dashboard()  # the landing page after unlock
         self.reminders = reminders.ReminderService(store, self.events, self.reminder_banner, self, clock=self.clock)
-        self.reminders.check_after_paint(self)  # what fell due while the program was closed, too
         self.safety = SafetyNet(self)  # lock, clipboard, passphrase, backups, verify, preferences
+        self._first_paint = _AfterFirstPaint(self, self._after_first_paint)
 
-    # -- actions ------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-                slot: Any, menu: Any, icon_name: str | None = None) -> QAction:
-        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
+    def _after_first_paint(self) -> None:
+        """What waits for the window to be on screen: the reminders that fell due while the
+        program was closed (a quarter of a second at 20,000 deadlines), checked in the next turn."""
+        QTimer.singleShot(0, self.reminders, self.reminders.check)
 
+    # -- actions (main_menus: the menus, the toolbar and their shortcuts) ----------------------
     def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.new_client_action = self._action(self.tr("&New Client…"), QKeySequence.StandardKey.New,
-                                              self.new_client, file_menu, "user-plus")
-        self.import_action = self._action(self.tr("&Import Case or Notice…"), QKeySequence.StandardKey.Open,
-                                          self.import_dialog, file_menu, "file-input")
-        self.export_action = self._action(self.tr("&Export Case…"), "Ctrl+E", self.export_case, file_menu,
-                                          "file-output")
-        self.calendar_action = self._action(self.tr("Export &Calendar (.ics)…"), None, self.export_calendar,
-                                            file_menu, "calendar-arrow-down")
-        file_menu.addSeparator()
-        self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_current, file_menu,
-                                        "save")
-        file_menu.addSeparator()
-        # Some platforms (Windows, offscreen) define no standard Quit key; Ctrl+Q is what people expect.
-        quit_key = QKeySequence(QKeySequence.StandardKey.Quit)
-        self.quit_action = self._action(self.tr("&Quit"), quit_key if not quit_key.isEmpty() else "Ctrl+Q",
-                                        self.close, file_menu)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self.undo.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.undo_action.setIcon(icon("undo-2"))
-        self.redo_action.setIcon(icon("redo-2"))
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.client_list.find_action)
-
-        view_menu = bar.addMenu(self.tr("&View"))
-        self.dashboard_action = self._action(self.tr("&Deadlines"), "Ctrl+Shift+D", self.show_dashboard, view_menu,
-                                             "layout-dashboard")
-        self.dashboard_action.setToolTip(self.tr("The deadlines of all cases, most pressing first (Ctrl+Shift+D)"))
-        self.cases_action = self._action(self.tr("&Cases"), "Ctrl+Shift+C", self.show_cases, view_menu, "briefcase")
-        self.cases_action.setToolTip(self.tr("The client list and the selected case (Ctrl+Shift+C)"))
-        modes = QActionGroup(self)
-        for action in (self.dashboard_action, self.cases_action):
-            action.setCheckable(True)
-            modes.addAction(action)
-
-        case_menu = bar.addMenu(self.tr("&Case"))
-        self.close_case_action = self._action(self.tr("&Close Case"), None,
-                                              lambda: self.set_case_status(CaseStatus.closed), case_menu)
-        self.archive_action = self._action(self.tr("&Archive Case"), None,
-                                           lambda: self.set_case_status(CaseStatus.archived), case_menu,
-                                           "archive")
-        self.reopen_action = self._action(self.tr("&Reopen Case"), None,
-                                          lambda: self.set_case_status(CaseStatus.open), case_menu)
-        case_menu.addSeparator()
-        self.add_evidence_action = self._action(self.tr("Add &Evidence…"), "Ctrl+Shift+E", self.choose_evidence,
-                                                case_menu, "file-plus")
-        case_menu.addSeparator()
-        self.brief_action = self._action(self.tr("&Brief…"), "Ctrl+Shift+B", self.make_brief, case_menu)
-        self.bundle_action = self._action(self.tr("&Hearing Bundle…"), "Ctrl+Shift+H", self.make_bundle, case_menu)
-        case_menu.addSeparator()
-        self.delete_client_action = self._action(self.tr("&Delete Client…"), "Ctrl+Shift+Del",
-                                                 self.delete_client, case_menu, "trash-2")
-
-        toolbar = self.addToolBar(self.tr("Main"))
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.dashboard_action, self.cases_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        for action in (self.new_client_action, self.import_action, self.export_action, self.save_action,
-                       self.undo_action, self.redo_action):
-            toolbar.addAction(action)
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        self.about_action = self._action(self.tr("&About lawyer_desk"), None, self.show_about, help_menu, "info")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        main_menus.build(self)
 
     def _update_actions(self) -> None:
         has_case = self.client_id is not None
@@ -244,7 +147,8 @@ class MainWindow(QMainWindow):
 
     # -- the selected case --------------------------------------------------------------
     def _editors_allow_leaving(self) -> bool:
-        return all(tab.maybe_save(self) for tab in (self.case_tabs["overview"], self.case_tabs["notes"]))
+        editors = [self.case_tabs[key] for key in ("overview", "notes") if self.case_tabs.is_made(key)]
+        return all(tab.maybe_save(self) for tab in editors)
 
     def _case_selected(self, client_id: int) -> None:
         if client_id == self.client_id:
@@ -261,14 +165,18 @@ class MainWindow(QMainWindow):
         found = self.client_list.model.ids
         rowid = found.best_hits.get(client_id) if found.searching else None
         exhibit_code = next(code for code, kind in search.KINDS.items() if kind == "exhibit")
+        if rowid is None or rowid % 16 != exhibit_code:
+            return
         evidence = self.case_tabs["evidence"]
-        if rowid is not None and rowid % 16 == exhibit_code and evidence.show_search_hit(rowid // 16, found.query):
+        if evidence.show_search_hit(rowid // 16, found.query):
             self.tabs.setCurrentWidget(evidence)
 
     def show_case(self, client_id: int | None) -> None:
         self.client_id = client_id
-        for tab in self.case_tabs.values():
+        for tab in self.case_tabs.made():
             tab.show_case(client_id)
+        if client_id is not None:
+            self.case_tabs.make_current()
         self.right.setCurrentWidget(self.tabs if client_id is not None else self.placeholder)
         self.dashboard.set_case(client_id)
         if client_id is not None:
@@ -317,6 +225,9 @@ class MainWindow(QMainWindow):
 
     # -- commands -----------------------------------------------------------------------
     def new_client(self) -> None:
+        from lawyer_desk.ui.case_view.specs import client_specs
+        from lawyer_desk.ui.forms import RecordDialog
+
         specs = [spec for spec in client_specs() if spec.name in NEW_CLIENT_FIELDS]
         values, ok = RecordDialog.edit(self, self.tr("New client"), m.Client, specs, {"custody_status": "unknown"})
         if not ok:
@@ -369,93 +280,31 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self).exec()
 
-    # -- import and export --------------------------------------------------------------
+    # -- import and export (case_transfer: its modules are imported on first use) --------------
+    @property
+    def transfer(self) -> CaseTransfer:
+        if self._transfer is None:
+            from lawyer_desk.ui.case_transfer import CaseTransfer
+
+            self._transfer = CaseTransfer(self)
+        return self._transfer
+
     def import_dialog(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, self.tr("Import case files or INTERPOL notices"), str(Path.home()),
-            self.tr("JSON files (*.json);;All files (*)"))
-        if paths:
-            self.import_paths([Path(p) for p in paths])
+        self.transfer.import_dialog()
 
     def import_paths(self, paths: list[Path]) -> list[FileOutcome]:
         """Import the files off the GUI thread, with progress and Cancel; report each file."""
-        def work(progress: Progress) -> list[FileOutcome]:
-            return import_files(self.store, paths, progress.report, lambda: progress.cancelled)
-
-        try:
-            outcomes, finished = ProgressDialog.run(self, self.tr("Importing"), self.tr("Importing files…"), work)
-        except LawyerDeskError as exc:
-            alerts.error_for(self, exc)
-            return []
-        outcomes = outcomes or []
-        self.client_list.refresh()
-        self.events.changed.emit("client", -1)
-        failed = [o for o in outcomes if o.error and not o.cancelled]
-        imported = [o for o in outcomes if not o.error]
-        summary = self.tr("Imported %1 of %2 files.").replace("%1", str(len(imported))).replace("%2", str(len(paths)))
-        evidence = sum(o.exhibits for o in imported)
-        if evidence:
-            summary += " " + self.tr("%1 evidence files came with the cases, each checked against its "
-                                     "SHA-256.").replace("%1", str(evidence))
-        if not finished or len(outcomes) < len(paths) or any(o.cancelled for o in outcomes):
-            summary += " " + self.tr("Stopped on request; the files already imported stay imported.")
-        self.statusBar().showMessage(summary, 10000)
-        if failed:
-            alerts.error(self, self.tr("Some files were not imported"),
-                         summary + "\n\n" + self.tr("Nothing of these files was stored:"),
-                         "\n".join(o.error or "" for o in failed))
-        warnings = [w for o in imported for w in o.warnings]
-        if warnings:
-            alerts.warning(self, self.tr("Imported with warnings"), summary, "\n".join(warnings))
-        last = next((o.case_ids[-1] for o in reversed(imported) if o.case_ids), None)
-        if last is not None and self._editors_allow_leaving() and self.client_list.select_case(last):
-            self.show_case(last)
-        return outcomes
+        return self.transfer.import_paths(paths)
 
     def export_case(self) -> None:
         """Ask where to write the case file and whether its evidence files go with it; then export."""
-        if self.client_id is None:
-            return
-        choice, ok = CaseExportDialog.ask(self, Path.home() / f"case-{self.client_id}.json",
-                                          exhibit_count(self.store, self.client_id))
-        if ok and choice is not None:
-            self.export_to(choice.path, choice.evidence_dir)
+        self.transfer.export_case()
 
     def export_to(self, target: Path, evidence_dir: Path | None = None) -> bool:
-        client_id = self.client_id
-        assert client_id is not None
-        try:
-            written = export_case_files(self, self.store, client_id, CaseExportChoice(target, evidence_dir))
-        except StoppedOnRequest:
-            self.statusBar().showMessage(self.tr("Export stopped; nothing was written."), 10000)
-            return False
-        except LawyerDeskError as exc:
-            alerts.error_for(self, exc)
-            return False
-        except OSError as exc:
-            alerts.error(self, self.tr("The case was not exported"),
-                         self.tr("The file could not be written: %1").replace("%1", exc.strerror or str(exc)))
-            return False
-        self.events.changed.emit("audit_entry", client_id)
-        message = self.tr("Case exported to %1").replace("%1", str(target))
-        if written:
-            message += " " + self.tr("with %1 evidence files in %2").replace("%1", str(written)).replace(
-                "%2", str(evidence_dir))
-        self.statusBar().showMessage(message, 10000)
-        return True
+        return self.transfer.export_to(target, evidence_dir)
 
     def export_calendar(self) -> None:
-        label = None
-        if self.client_id is not None:
-            with self.store.session() as session:
-                client = records.get(session, m.Client, self.client_id)
-                label = case_reference(client.uid)
-        choice, ok = CalendarExportDialog.ask(self, Path.home() / "lawyer-desk-deadlines.ics", label)
-        if ok and choice is not None:
-            count = export_calendar_file(self, self.store, choice, self.client_id, self.clock())
-            if count is not None:
-                self.statusBar().showMessage(self.tr("Calendar exported: %1 events written to %2").replace(
-                    "%1", str(count)).replace("%2", str(choice.path)), 10000)
+        self.transfer.export_calendar()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -527,3 +376,18 @@ class MainWindow(QMainWindow):
         plaintext_copies.wipe_all()  # decrypted copies made for other programs go with the window
         self.deleted_files.discard_undo()  # no undo can bring deleted exhibits back now: their files go
         event.accept()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, in the event loop's next turn after ``window`` was first painted."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)  # once this paint pass is done
+        return False

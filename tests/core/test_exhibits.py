@@ -7,6 +7,10 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,7 @@ from tests.conftest import PASSPHRASE
 from tests.core.evidence_files import scanned_pdf, text_pdf, word_document
 
 PHRASE = "the warrant was issued for political reasons"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -190,16 +195,47 @@ def test_bad_inputs_each_fail_alone(store: Store, case_id: int, files: Path, tmp
     assert len(_vault_files(store)) == 2
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+# The add runs in a process of its own so that, as root (as in CI), it can run without the
+# capabilities that bypass file permissions, as a lawyer's own account does (``setpriv``, as
+# tests/e2e/test_faults.py does for a read-only store folder).
+_ADD_IN_A_PROCESS = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from lawyer_desk.core import exhibits
+    from lawyer_desk.core.store import Store
+    root, case_id, path = sys.argv[1:]
+    store = Store.open(Path(root), sys.stdin.read())
+    try:
+        (result,) = exhibits.add_files(store, int(case_id), [Path(path)])
+    finally:
+        store.close()
+    print(json.dumps({"ok": result.ok, "error": result.error}))
+""")
+
+
+def _add_without_permission_overrides(store: Store, case_id: int, path: Path) -> dict[str, object]:
+    store.close()  # the other process takes the writer lock
+    command = [sys.executable, "-c", _ADD_IN_A_PROCESS, str(store.paths.root), str(case_id), str(path)]
+    if os.geteuid() == 0:
+        assert shutil.which("setpriv"), "as root, this test needs setpriv (util-linux) to drop the overrides"
+        command = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    done = subprocess.run(command, input=PASSPHRASE, capture_output=True, text=True, timeout=120, check=False,
+                          cwd=REPO, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_unreadable_file(store: Store, case_id: int, files: Path) -> None:
     locked = files / "ruling.pdf"
     locked.chmod(0)
     try:
-        (result,) = _add(store, case_id, locked)
+        result = _add_without_permission_overrides(store, case_id, locked)
     finally:
         locked.chmod(0o600)
-    assert result.error is not None and "permission denied" in result.error
-    assert _vault_files(store) == []
+    assert result == {"ok": False, "error": f"{locked}: cannot be read (permission denied)."}
+    with Store.open(store.paths.root, PASSPHRASE) as reopened:
+        assert _count(reopened, m.Exhibit) == 0 and _vault_files(reopened) == []
 
 
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from lawyer_desk.core import exhibit_checks, exhibits, records
+from lawyer_desk.core import case_evidence, cases, exhibit_checks, exhibits, records
 from lawyer_desk.core import models as m
 from lawyer_desk.core.errors import InvalidInput
 from lawyer_desk.core.search import search
@@ -151,58 +152,137 @@ def test_a_translation_comes_back_without_its_original_when_that_is_gone(
         assert exhibits.row(session, translation).translation_of_id is None
 
 
-def test_an_exhibit_whose_id_and_number_were_taken_meanwhile_comes_back_under_new_ones(
+def _last_restore_entry(session: Session) -> m.AuditEntry:
+    entry = session.execute(select(m.AuditEntry).where(m.AuditEntry.action == "restore")
+                            .order_by(m.AuditEntry.seq.desc())).scalars().first()
+    assert entry is not None
+    return entry
+
+
+def test_an_exhibit_whose_number_was_taken_meanwhile_comes_back_under_its_id_and_a_new_number(
         store: Store, case_id: int, two_exhibits: list[exhibits.AddResult], tmp_path: Path) -> None:
     first, second = (r.exhibit_id or 0 for r in two_exhibits)
     with store.session() as session:
         snapshot = records.delete(session, m.Exhibit, second)
     (tmp_path / "new.txt").write_text("a new letter", encoding="utf-8")
     (new,) = exhibits.add_files(store, case_id, [tmp_path / "new.txt"])  # not on the undo history
-    assert (new.exhibit_id, new.number) == (second, "2"), "SQLite gave the new exhibit the deleted one's id"
-    with pytest.raises(InvalidInput, match="cannot be brought back"), store.session() as session:
-        records.restore(session, snapshot)
+    assert new.number == "2", "the deleted exhibit's number went to the newcomer"
+    assert (new.exhibit_id or 0) > second, "but never its id (AUTOINCREMENT), nor with it its custody entries"
     with store.session() as session:
-        back = records.restore(session, snapshot, new_id_allowed=True)
-    assert back not in (first, second)
+        assert [e.event for e in exhibits.custody(session, new.exhibit_id or 0)] == ["added"]
+        back = records.restore(session, snapshot)  # no new id needed
+    assert back == second
     with store.session() as session:
-        restored = exhibits.row(session, back)
-        assert (restored.number, restored.translation_of_id, restored.sha256) == (
-            "3", first, two_exhibits[1].sha256)
-        assert exhibits.text_of(session, back) == "Перевод решения суда"
-        assert exhibits.row(session, second).filename == "new.txt"  # the newcomer is untouched
-        entry = session.execute(select(m.AuditEntry).where(m.AuditEntry.action == "restore")
-                                .order_by(m.AuditEntry.seq.desc())).scalars().first()
-    assert entry is not None and entry.entity_id == back
-    assert f"id {second} was taken meanwhile; restored as {back}" in entry.summary
+        restored = exhibits.row(session, second)
+        assert (restored.number, restored.translation_of_id, restored.sha256) == ("3", first, two_exhibits[1].sha256)
+        assert exhibits.text_of(session, second) == "Перевод решения суда"
+        newcomer = exhibits.row(session, new.exhibit_id or 0)
+        assert (newcomer.number, newcomer.filename) == ("2", "new.txt")  # the newcomer is untouched
+        assert [e.event for e in exhibits.custody(session, second)][-2:] == ["removed", "restored"]
+        entry = _last_restore_entry(session)
+    assert entry.entity_id == second
     assert "number 2 is now another exhibit's; restored as 3" in entry.summary
+    assert "taken meanwhile" not in entry.summary
     assert exhibit_checks.verify(store).ok
 
 
-def test_a_client_whose_ids_were_taken_by_an_import_comes_back_under_new_ones(
+def _alert_with_warrant_and_proceeding(session: Session, client_id: int) -> int:
+    alert = records.create(session, m.Alert, {"reference": "2026/70001", "requesting_country": "RU"},
+                           client_id=client_id)
+    records.create(session, m.ArrestWarrant, {"charge": "fraud"}, alert_id=alert)
+    records.create(session, m.Proceeding, {"forum": "ccf"}, client_id=client_id, alert_id=alert)
+    return alert
+
+
+def test_after_an_import_a_deleted_client_comes_back_under_its_own_ids_and_moves_only_what_was_taken(
         store: Store, case_id: int, two_exhibits: list[exhibits.AddResult], tmp_path: Path) -> None:
     with store.session() as session:
-        snapshot = records.delete(session, m.Client, case_id)
+        records.create(session, m.NameVariant, {"text": "Адиль"}, client_id=case_id)
+        alert = _alert_with_warrant_and_proceeding(session, case_id)
+    before = _rows(store, case_id)
+    with store.session() as session:  # the same case, exported with its files, comes in again as a new one
+        case = cases.export_case(session, case_id).model_copy(update={"uid": None, "evidence_dir": "evidence"})
+        case_evidence.export_evidence(session, Vault.of(store), case_id, case, tmp_path / "evidence")
     with store.session() as session:
-        newcomer = records.create(session, m.Client, {"display_name": "Imported Meanwhile"})
-    (tmp_path / "theirs.txt").write_text("the newcomer's letter", encoding="utf-8")
-    (theirs,) = exhibits.add_files(store, newcomer, [tmp_path / "theirs.txt"])
-    assert newcomer == case_id and theirs.exhibit_id == two_exhibits[0].exhibit_id
-    with pytest.raises(InvalidInput), store.session() as session:
+        snapshot = records.delete(session, m.Client, case_id)
+    newcomer = case_evidence.import_case(store, case, tmp_path / "case.json")  # not on the undo history
+    with store.session() as session:
+        theirs = exhibits.rows(session, newcomer)
+        their_alert = records.get(session, m.Client, newcomer).alerts[0].id
+        # The import picks ids itself: never a deleted client's or exhibit's (AUTOINCREMENT) ...
+        assert newcomer > case_id and min(r.id for r in theirs) > max(r[0] for r in before)
+        assert [e.event for e in exhibits.custody(session, theirs[0].id)] == ["added"]
+        assert session.execute(select(func.count()).select_from(m.AuditEntry).where(
+            m.AuditEntry.client_id == newcomer, m.AuditEntry.action == "delete")).scalar_one() == 0
+    assert their_alert == alert, "... but the alert table still gives the highest id again"
+
+    with store.session() as session:
+        back = records.restore(session, snapshot)  # the client's own id is free: no new id needed
+    assert back == case_id
+    assert _rows(store, case_id) == before  # the exhibits under their ids, numbers, link, flags
+    with store.session() as session:
+        client = records.get(session, m.Client, case_id)
+        (moved,) = client.alerts
+        assert moved.id not in (alert, their_alert) and moved.reference == "2026/70001"
+        assert [w.charge for w in moved.warrants] == ["fraud"], "the warrant follows its alert to the new id"
+        assert [p.alert_id for p in client.proceedings] == [moved.id]
+        assert [n.text for n in client.names] == ["Адиль"]
+        assert records.get(session, m.Alert, their_alert).client_id == newcomer  # the newcomer's is untouched
+        assert {h.client_id for h in search(session, "political reasons")} == {case_id, newcomer}
+        assert "taken meanwhile" not in _last_restore_entry(session).summary
+    report = exhibit_checks.verify(store)
+    assert report.ok and len(report.checks) == 4
+    assert store.integrity_problems() == [] and store.audit_report().intact
+
+
+def test_a_record_whose_own_id_was_taken_meanwhile_comes_back_only_under_a_new_one(
+        store: Store, case_id: int) -> None:
+    """Alerts (like names, notes…) are not AUTOINCREMENT: an alert added later takes a deleted one's id."""
+    with store.session() as session:
+        alert = _alert_with_warrant_and_proceeding(session, case_id)
+    with store.session() as session:
+        snapshot = records.delete(session, m.Alert, alert)
+    with store.session() as session:
+        newcomer = records.create(session, m.Alert, {"reference": "2026/70002"}, client_id=case_id)
+    assert newcomer == alert
+    with pytest.raises(InvalidInput, match="cannot be brought back"), store.session() as session:
         records.restore(session, snapshot)
-    assert _count(store, m.Client) == 1, "a refused restore leaves nothing behind"
+    assert _count(store, m.Alert) == 1 and _count(store, m.ArrestWarrant) == 0, "a refused restore leaves nothing"
 
     with store.session() as session:
         back = records.restore(session, snapshot, new_id_allowed=True)
-    assert back != case_id
-    rows = _rows(store, back)
-    assert [(r[1], r[3]) for r in rows] == [("1", two_exhibits[0].sha256), ("2", two_exhibits[1].sha256)]
-    assert rows[1][4] == rows[0][0], "the translation points at the restored original, under its new id"
+    assert back not in (alert, newcomer)
     with store.session() as session:
-        assert [h.client_id for h in search(session, "political reasons")] == [back]
-        assert [r.filename for r in exhibits.rows(session, newcomer)] == ["theirs.txt"]
-    report = exhibit_checks.verify(store)
-    assert report.ok and len(report.checks) == 3
+        restored = records.get(session, m.Alert, back)
+        assert (restored.reference, [w.charge for w in restored.warrants]) == ("2026/70001", ["fraud"])
+        assert [p.alert_id for p in records.get(session, m.Client, case_id).proceedings] == [back]
+        assert records.get(session, m.Alert, newcomer).reference == "2026/70002"  # the newcomer is untouched
+        entry = _last_restore_entry(session)
+    assert entry.entity_id == back and f"id {alert} was taken meanwhile; restored as {back}" in entry.summary
     assert store.integrity_problems() == [] and store.audit_report().intact
+
+
+def test_a_row_that_must_move_gets_an_id_above_every_id_its_table_gave(
+        store: Store, case_id: int, two_exhibits: list[exhibits.AddResult], tmp_path: Path) -> None:
+    """Should an exhibit's id be taken all the same, the new one is not that of an exhibit deleted for good."""
+    first, second = (r.exhibit_id or 0 for r in two_exhibits)
+    with store.session() as session:
+        snapshot = records.delete(session, m.Client, case_id)
+        other = records.create(session, m.Client, {"display_name": "Other Client"})
+    (tmp_path / "gone.txt").write_text("deleted for good", encoding="utf-8")
+    (gone,) = exhibits.add_files(store, other, [tmp_path / "gone.txt"])
+    exhibits.delete_exhibit(store, gone.exhibit_id or 0)
+    with store.session() as session:
+        assert records.highest_id_given(session, m.Exhibit.__table__) == gone.exhibit_id  # type: ignore[attr-defined]
+        session.add(m.Exhibit(id=second, client_id=other, number="1", title="put in by hand", filename="x.txt",
+                              media_type="text/plain", size=1, sha256="0" * 64, object_name="0" * 32))
+    with store.session() as session:
+        assert records.restore(session, snapshot) == case_id
+    with store.session() as session:
+        ids = [r.id for r in exhibits.rows(session, case_id)]
+        assert ids == [first, (gone.exhibit_id or 0) + 1]
+        assert exhibits.row(session, ids[1]).translation_of_id == first
+        assert [e.event for e in exhibits.custody(session, ids[1])] == ["restored"]  # no one else's history
 
 
 # --- orphans, removed on request --------------------------------------------------------------

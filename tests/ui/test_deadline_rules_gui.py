@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from lawyer_desk.core import models as m
 from lawyer_desk.core.deadlines import compute, deadline_from_rule, load_catalogue
 from lawyer_desk.core.deadlines.engine import fmt_date
+from lawyer_desk.core.deadlines.rules import Catalogue
 from lawyer_desk.core.store import KdfParams, Store
+from lawyer_desk.ui import local_time
 from lawyer_desk.ui.dashboard import Column
 from lawyer_desk.ui.deadline_rule_dialog import (
     RULE_ROLE,
@@ -244,6 +246,20 @@ def test_a_trigger_far_in_the_future_or_past_is_refused(qtbot, catalogue) -> Non
     dialog.reminders_edit.setText("0; 14")
     dialog.accept()
     assert dialog.result_value is not None and dialog.result_value.reminder_days == [14, 0]
+
+
+def test_the_preview_shows_the_cutoff_at_the_rules_place_and_in_the_lawyers_zone(
+        qtbot, catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "Asia/Tokyo")  # the lawyer's named zone
+    rule = catalogue.get(S103).model_copy(update={"place": "Westminster"})
+    dialog = DeadlineFromRuleDialog(Catalogue({S103: rule}, {S103: Path("uk.toml")}), [],
+                                    today=lambda: date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.select_rule(S103)
+    dialog.set_trigger(date(2026, 11, 30))
+    due = compute(rule, date(2026, 11, 30)).due  # in winter: London is UTC, Tokyo nine hours ahead
+    assert f"16:30 Westminster time (Europe/London) — 01:30 {fmt_date(due + timedelta(days=1))} your time" \
+        in dialog.due_label.text()
 
 
 def test_the_rule_list_filters_as_you_type(qtbot, catalogue) -> None:

@@ -20,7 +20,7 @@ from lawyer_desk.core.deadlines.agenda import (
     reopen,
     urgency_of,
 )
-from lawyer_desk.core.deadlines.engine import Computation, compute
+from lawyer_desk.core.deadlines.engine import Computation, check_trigger, compute
 from lawyer_desk.core.deadlines.recompute import (
     Recalculation,
     apply,
@@ -54,6 +54,7 @@ __all__ = [
     "agenda",
     "agenda_choices",
     "apply",
+    "check_trigger",
     "compute",
     "cutoff_text",
     "deadline_from_rule",

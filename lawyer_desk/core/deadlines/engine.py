@@ -16,11 +16,15 @@ from functools import lru_cache
 import holidays as holidays_lib
 
 from lawyer_desk.core.deadlines.rules import Counting, HolidayCalendar, Roll, Rule, Unit
+from lawyer_desk.core.errors import InvalidInput
 from lawyer_desk.core.vocab import DeadlineKind
 
 __all__ = [
+    "EARLIEST_TRIGGER_YEAR",
+    "LATEST_TRIGGER_DAYS",
     "Computation",
     "add_months",
+    "check_trigger",
     "compute",
     "fmt_date",
     "holiday_name",
@@ -32,6 +36,10 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SATURDAY = 5
 _ROLL_LIMIT = 31  # no calendar has a month of consecutive non-business days
+# A trigger is an event that happened or is about to: a date outside these limits is a typo
+# in the year, which would otherwise give a due date decades away that looks plausible.
+EARLIEST_TRIGGER_YEAR = 1950
+LATEST_TRIGGER_DAYS = 366
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +199,17 @@ def _roll(rule: Rule, end: date, trigger: date, lines: list[str]) -> date:
     direction = "forward" if rule.roll is Roll.forward else "back"
     extra = f" ({'; '.join(passed)})" if passed else ""
     lines.append(f"{head}; rolled {direction} to {fmt_date(day)}{extra} ({rule.roll_source.cite().rstrip('.')}).")
+    return day
+
+
+def check_trigger(day: date, today: date) -> date:
+    """``day`` when it can be the trigger date a lawyer enters (command line and GUI alike);
+    ``InvalidInput`` saying why not: before 1950, or more than a year after ``today``."""
+    if day.year < EARLIEST_TRIGGER_YEAR:
+        raise InvalidInput(f"{day.isoformat()} is too far in the past to be a trigger date; check the year.")
+    if day > today + timedelta(days=LATEST_TRIGGER_DAYS):
+        raise InvalidInput(f"{day.isoformat()} is more than a year from today; a trigger is an event that "
+                           "happened or is about to. Check the year.")
     return day
 
 

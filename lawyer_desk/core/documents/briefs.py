@@ -3,7 +3,8 @@
 Confidential exhibits — never to be disclosed to the requesting state — are left out of
 every document addressed outside the defence (the CCF, a court, a national authority). The
 lawyer may override; the override is recorded in the audit trail, with the exhibits it let
-through, and is printed nowhere in the document.
+through, and is printed nowhere in the document (the rule is ``disclosure``'s, which hearing
+bundles follow too).
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from lawyer_desk.core import audit, exhibits
 from lawyer_desk.core import models as m
-from lawyer_desk.core.documents import content
+from lawyer_desk.core.documents import content, disclosure
 from lawyer_desk.core.documents import particulars as p
+from lawyer_desk.core.documents.disclosure import ADDRESSEES
 from lawyer_desk.core.documents.snapshot import Block, Brief, ExhibitRow, Paragraph, Section
 from lawyer_desk.core.documents.templates import Template, fill
 from lawyer_desk.core.errors import NotFound
 from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.vocab import AlertStatus
 
-ADDRESSEES = {"ccf": "the CCF", "court": "a court", "authority": "a national authority", "internal": "counsel"}
+__all__ = ["ADDRESSEES", "BriefOptions", "addressee_choices", "build", "load_client", "notifications"]
 _NOTIFIED_STATUSES = {AlertStatus.deleted, AlertStatus.cancelled_by_source}
 
 
@@ -140,15 +142,8 @@ def _exhibits(session: Session, client: m.Client, template: Template, override: 
     found = exhibits.rows(session, client.id)
     if template.exhibit_kinds:
         found = [e for e in found if e.kind in template.exhibit_kinds]
-    outside = template.addressee != "internal"
-    if outside and not override:
-        found = [e for e in found if not e.confidential]
-    disclosed = [e.number for e in found if e.confidential and outside]
-    if disclosed:
-        audit.append(session, [audit.Change(
-            "disclose_confidential", "client", client.id, client.id,
-            f"confidential exhibit(s) {', '.join(disclosed)} included by override in '{template.id}', "
-            f"addressed to {ADDRESSEES[template.addressee]}")])
+    found = disclosure.disclosable(found, template.addressee, override=override)
+    disclosure.record_override(session, client.id, found, template.addressee, f"'{template.id}'")
     numbers = {e.id: e.number for e in found}
     return tuple(
         ExhibitRow(number=e.number, title=e.title + (f" (translation of exhibit {numbers[e.translation_of_id]})"

@@ -57,11 +57,12 @@ from pypdf.annotations import Link
 from sqlalchemy.orm import Session
 
 from lawyer_desk import __version__
-from lawyer_desk.core import audit, exhibits
+from lawyer_desk.core import exhibits
 from lawyer_desk.core import models as m
 from lawyer_desk.core.documents import bundle_files as files
+from lawyer_desk.core.documents import disclosure
 from lawyer_desk.core.documents import particulars as p
-from lawyer_desk.core.documents.briefs import ADDRESSEES, BriefOptions, build
+from lawyer_desk.core.documents.briefs import BriefOptions, build
 from lawyer_desk.core.documents.bundle_files import BundleError
 from lawyer_desk.core.documents.bundle_index import (
     IndexHead,
@@ -178,24 +179,13 @@ def chosen_exhibits(session: Session, client_id: int, options: BundleOptions) ->
         if strangers:
             raise NotFound(f"Not exhibits of case {client_id}: {', '.join(strangers)}.")
         found = [by_id[i] for i in dict.fromkeys(options.exhibit_ids)]
-    if _outside(options) and not options.include_confidential:
-        found = [row for row in found if not row.confidential]
-    return found
-
-
-def _outside(options: BundleOptions) -> bool:
-    return options.audience != "internal"
+    return disclosure.disclosable(found, options.audience, override=options.include_confidential)
 
 
 def _audit_override(session: Session, client_id: int, options: BundleOptions,
                     rows: Sequence[exhibits.ExhibitRow]) -> None:
-    disclosed = [row.number for row in rows if row.confidential and _outside(options)]
-    if disclosed:
-        what = f"'{options.template.id}'" if options.template is not None else "no submission"
-        audit.append(session, [audit.Change(
-            "disclose_confidential", "client", client_id, client_id,
-            f"confidential exhibit(s) {', '.join(disclosed)} included by override in a hearing bundle ({what}), "
-            f"addressed to {ADDRESSEES[options.audience]}")])
+    what = f"'{options.template.id}'" if options.template is not None else "no submission"
+    disclosure.record_override(session, client_id, rows, options.audience, f"a hearing bundle ({what})")
 
 
 def _check_prefix(prefix: str) -> str:
@@ -534,7 +524,7 @@ def _title(row: exhibits.ExhibitRow, rows: Sequence[exhibits.ExhibitRow], option
     title = row.title
     if row.translation_of_id in numbers:
         title += f" (translation of exhibit {numbers[row.translation_of_id]})"
-    if row.confidential and not _outside(options):
+    if row.confidential and not disclosure.outside_the_defence(options.audience):
         labels = options.template.labels if options.template is not None else None
         title += f" [{labels.confidential if labels else 'confidential'}]"
     return title

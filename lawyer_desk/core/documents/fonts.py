@@ -16,6 +16,7 @@ it shape each fragment with its own font, and only fragments in an Arabic-script
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,10 +112,54 @@ def _register(name: str) -> TTFont:
         # ReportLab treats two fonts with one PostScript name as one font (the shaping one):
         # give the unshaped twin a name of its own.
         font.face.name = TTFNameBytes(bytes(font.face.name) + b"-Unshaped")
+    _speed_up(font)
     pdfmetrics.registerFont(font)
     # <font name="..."> looks the name up as a family; each font is a family of one.
     registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     return font
+
+
+def _speed_up(font: TTFont) -> None:
+    """Two shortcuts on one of our fonts, which give what ReportLab would, sooner.
+
+    ``pdfmetrics.getAscentDescent`` (asked for every line of every paragraph) looks for
+    ``font.ascent`` first and falls back, through a caught exception, to the face's. And
+    ``splitString`` (every drawn line) maps the text to subset codes a character at a time in
+    Python; once every character of a line has its code, one ``str.translate`` does it.
+    """
+    font.ascent, font.descent = font.face.ascent, font.face.descent
+    font.splitString = _SubsetCodes(font)
+
+
+class _SubsetCodes:
+    """``TTFont.splitString`` for lines whose characters all have codes in the first subset
+    already (nearly every line of Latin text after the first page); any other line, and any
+    line that would give a character its code, goes to ReportLab's own."""
+
+    def __init__(self, font: TTFont) -> None:
+        self.font = font
+        self.split = font.splitString  # ReportLab's, bound to the font
+        self.tables: weakref.WeakKeyDictionary[Any, tuple[int, frozenset[str], dict[int, int]]] = (
+            weakref.WeakKeyDictionary())
+
+    def __call__(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        state = self.font.state.get(doc)
+        if state is None or type(text) is not str or not text:
+            return self.split(text, doc, encoding)  # type: ignore[no-any-return]
+        table = self.tables.get(state)
+        if table is None or table[0] != len(state.assignments):
+            table = self.tables[state] = _first_subset(state.assignments)
+        if not table[1].issuperset(text):
+            return self.split(text, doc, encoding)  # type: ignore[no-any-return]
+        return [(0, text.translate(table[2]).encode("latin-1"))]
+
+
+def _first_subset(assignments: dict[int, int]) -> tuple[int, frozenset[str], dict[int, int]]:
+    """(how many codes were given, the characters coded in subset 0, their codes)."""
+    codes = {char: code for char, code in assignments.items() if code < 256}
+    if 32 in codes:
+        codes[0xA0] = codes[32]  # ReportLab prints a no-break space as a space
+    return len(assignments), frozenset(map(chr, codes)), codes
 
 
 def covers(name: str, char: str) -> bool:

@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from lawyer_desk import __version__
-from lawyer_desk.core.documents import fonts, scripts
+from lawyer_desk.core.documents import fonts, line_breaks, scripts
 from lawyer_desk.core.documents import snapshot as snap
 from lawyer_desk.core.documents.fonts import Face
 from lawyer_desk.core.documents.password import protect
@@ -64,6 +64,7 @@ class Styles:
 
     def __init__(self) -> None:
         fonts.register_text_fonts()
+        line_breaks.install()
         self.title = _style("title", fonts.SANS_BOLD, 20, 26, spaceAfter=10)
         self.cover = _style("cover", fonts.SERIF, 11, 16)
         self.h1 = _style("h1", fonts.SANS_BOLD, 13, 17, spaceBefore=14, spaceAfter=6, keepWithNext=1)
@@ -109,7 +110,8 @@ class Styles:
 
 class Para(Paragraph):
     """A paragraph that remembers its last wrap: platypus often wraps one twice at one width
-    (to see whether it fits, then to draw it), and breaking lines is most of the work."""
+    (to see whether it fits, then to draw it), and breaking lines is most of the work; plain
+    text is broken into lines by ``line_breaks`` (ReportLab's breaking, each word measured once)."""
 
     _wrapped: tuple[float, float, float] | None = None
 
@@ -120,6 +122,11 @@ class Para(Paragraph):
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped, self._wrapped_style = (availWidth, width, height), self.style
         return width, height
+
+    def breakLines(self, width: Any) -> Any:
+        widths = width if isinstance(width, list) else [width]
+        lines = line_breaks.break_lines(self, widths)
+        return lines if lines is not None else super().breakLines(widths)
 
 
 def _face(style: ParagraphStyle) -> Face:

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -55,6 +55,7 @@ _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\x00-\x08\
 _EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LEVELS_BLOCK = re.compile(r"\n    levels: \[(.*?)\n    \],", re.DOTALL)
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_ABOVE_ZERO = re.compile(rb"[^\x00]+")
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,13 @@ def bidi_levels(text: str, base: Base = "L") -> list[int]:
 
 def _levels(text: str, base: Base) -> list[int]:
     """python-bidi returns the levels only in its debug description, one per UTF-8 byte."""
+    return list(_described_levels(text, base))
+
+
+@lru_cache(maxsize=4096)
+def _described_levels(text: str, base: Base) -> tuple[int, ...]:
+    # Cached: a client's name comes back in paragraph after paragraph, and reading the
+    # description costs more than the algorithm.
     description = get_display(text, base_dir=base, debug=True)
     block = _LEVELS_BLOCK.search(description)
     by_byte = [int(level) for level in _LEVEL.findall(block.group(1))] if block else []
@@ -175,10 +183,12 @@ def _levels(text: str, base: Base) -> list[int]:
     for char in text:
         levels.append(by_byte[offset])
         offset += len(char.encode("utf-8"))
-    return levels
+    return tuple(levels)
 
 
 def _drop_invisible(text: str, levels: list[int]) -> tuple[str, list[int]]:
+    if not _INVISIBLE.search(text):
+        return text, levels
     kept = [(c, lv) for c, lv in zip(text, levels, strict=True) if not _INVISIBLE.match(c)]
     return "".join(c for c, _ in kept), [lv for _, lv in kept]
 
@@ -189,10 +199,13 @@ def _islands(levels: list[int], paragraph_level: int) -> list[tuple[int, int, bo
         return [(0, len(levels), True)]
     spans: list[tuple[int, int, bool]] = []
     start = 0
-    for i in range(1, len(levels) + 1):
-        if i == len(levels) or (levels[i] > 0) != (levels[start] > 0):
-            spans.append((start, i, levels[start] > 0))
-            start = i
+    for island in _ABOVE_ZERO.finditer(bytes(levels)):  # levels are at most 125
+        if island.start() > start:
+            spans.append((start, island.start(), False))
+        spans.append((island.start(), island.end(), True))
+        start = island.end()
+    if start < len(levels):
+        spans.append((start, len(levels), False))
     return spans
 
 
@@ -272,6 +285,10 @@ def _display_order(indices: Iterable[int], levels: list[int]) -> list[int]:
     return order
 
 
+# Face → character → its own font (None for spaces, digits, punctuation and marks).
+_OWN_FONTS: dict[Face, dict[str, str | None]] = {}
+
+
 def _own_font(char: str, face: Face) -> str | None:
     """The font a letter's script calls for; None for spaces, digits, punctuation and marks."""
     if _ARABIC.match(char):
@@ -298,13 +315,23 @@ def _choose_fonts(text: str, face: Face, start: int, end: int, levels: list[int]
     one after at the start), when that font has them. Arabic script laid out left to right
     (Arabic-Indic digits among right-to-left text) takes the Naskh font without shaping.
     """
-    own = [_own_font(c, face) for c in text[start:end]]
+    known = _OWN_FONTS.setdefault(face, {})
+    own: list[str | None] = []
+    for char in text[start:end]:
+        if char not in known:
+            known[char] = _own_font(char, face)
+        own.append(known[char])
+    following: list[str | None] = [None] * len(own)  # the next letter's font after each character
+    after: str | None = None
+    for k in range(len(own) - 1, -1, -1):
+        following[k] = after
+        after = own[k] or after
     chosen: list[str] = []
     for k, char in enumerate(text[start:end]):
         font = own[k]
         if font is None:
             before = chosen[-1] if chosen else None
-            after = next((f for f in own[k + 1:] if f is not None), None)
+            after = following[k]
             if unicodedata.category(char) in ("Mn", "Me") and before:
                 font = before
             else:

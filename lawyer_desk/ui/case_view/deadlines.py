@@ -34,6 +34,7 @@ from lawyer_desk.ui.case_view.specs_more import deadline_specs
 from lawyer_desk.ui.deadline_commands import ApplyTriggerChange, MarkDeadlinesDone
 from lawyer_desk.ui.deadline_rule_dialog import DeadlineFromRuleDialog, TriggerChangeDialog, rule_catalogue
 from lawyer_desk.ui.labels import label
+from lawyer_desk.ui.local_time import local_now, local_zone
 from lawyer_desk.ui.undo import CaseEvents, CreateRecord, push
 
 SOON_DAYS = THIS_WEEK_DAYS  # "this week": due within the next seven days, as on the dashboard
@@ -58,9 +59,9 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 
 def days_left(row: dict[str, Any], now: datetime) -> int:
-    """Days from today (in the deadline's time zone, else here) to the due date; negative when past."""
-    zone = _zone(row.get("time_zone"))
-    today = now.astimezone(zone).date() if zone else now.astimezone().date()
+    """Days from today (in the deadline's time zone, else the lawyer's) to the due date; negative when past."""
+    zone = _zone(row.get("time_zone")) or local_zone()
+    today = now.astimezone(zone).date()
     return (row["due_date"] - today).days
 
 
@@ -74,9 +75,8 @@ def urgency(row: dict[str, Any], now: datetime) -> Urgency | None:
     if days == 0:
         cutoff: time | None = row.get("due_time")
         if cutoff is not None:
-            zone = _zone(row.get("time_zone"))
-            moment = datetime.combine(row["due_date"], cutoff, tzinfo=zone) if zone else \
-                datetime.combine(row["due_date"], cutoff).astimezone()
+            zone = _zone(row.get("time_zone")) or local_zone()
+            moment = datetime.combine(row["due_date"], cutoff, tzinfo=zone)
             if now >= moment:
                 return Urgency.overdue
         return Urgency.today
@@ -118,7 +118,7 @@ class DeadlinesTab(CaseRecordTable):
     wide_columns = (3,)  # the title
 
     def __init__(self, store: Store, events: CaseEvents, undo: QUndoStack, parent: QWidget | None = None) -> None:
-        self.now: Callable[[], datetime] = lambda: datetime.now().astimezone()
+        self.now: Callable[[], datetime] = local_now
         self.link_label = self.tr("Proceeding")
         self.link_help = self.tr("The proceeding this deadline belongs to, if any")
         self.link_after = "status"

@@ -7,7 +7,8 @@ from datetime import date, time
 import pytest
 
 from lawyer_desk.core.deadlines import Catalogue, Rule, compute
-from lawyer_desk.core.deadlines.engine import add_months, fmt_date, is_business_day
+from lawyer_desk.core.deadlines.engine import add_months, check_trigger, fmt_date, is_business_day
+from lawyer_desk.core.errors import InvalidInput
 
 from .conftest import VALID_RULE
 
@@ -152,3 +153,15 @@ def test_business_day_knows_substitute_days() -> None:
     assert not is_business_day(D(2026, 12, 26), england)
     assert is_business_day(D(2026, 12, 29), england)
     assert is_business_day(D(2026, 12, 28), None)           # no calendar: only weekends
+
+
+# --- the trigger date a lawyer enters (command line and GUI alike) ----------------------------
+def test_a_trigger_date_is_an_event_that_happened_or_is_about_to() -> None:
+    today = D(2026, 12, 2)
+    for fine in (D(1950, 1, 1), D(2001, 2, 28), today, D(2027, 12, 3)):  # up to 366 days ahead
+        assert check_trigger(fine, today) == fine
+    with pytest.raises(InvalidInput, match=r"^1949-12-31 is too far in the past to be a trigger date; check the"):
+        check_trigger(D(1949, 12, 31), today)
+    with pytest.raises(InvalidInput, match=r"^2027-12-04 is more than a year from today; a trigger is an event "
+                                           r"that happened or is about to\. Check the year\.$"):
+        check_trigger(D(2027, 12, 4), today)

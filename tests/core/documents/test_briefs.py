@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lawyer_desk.core import audit
+from lawyer_desk.core import audit, exhibits
 from lawyer_desk.core import models as m
-from lawyer_desk.core.documents import briefs
+from lawyer_desk.core.documents import briefs, disclosure
 from lawyer_desk.core.documents.briefs import BriefOptions
 from lawyer_desk.core.documents.snapshot import Brief, ExhibitIndex, Fields, Paragraph, Subheading, Table
 from lawyer_desk.core.documents.templates import TemplateSet
@@ -88,6 +88,27 @@ def test_ccf_grounds_follow_the_alert_and_then_the_lawyers_arguments(demo: DemoS
     assert "Article 83" not in text, "no ground the alert does not raise"
 
 
+def test_only_the_ticked_arguments_go_in(demo: DemoStore, templates: TemplateSet) -> None:
+    with demo.store.session() as session:
+        ids = {title: note_id for title, note_id in session.execute(
+            select(m.Note.title, m.Note.id).where(m.Note.client_id == IDRIS))}
+    political, refugee = "Art. 3: predominance of the political element", "Refugee policy"
+    assert refugee in subheadings(one(demo, templates, IDRIS, "ccf-deletion-request"), "grounds"), "default: all"
+
+    ticked = BriefOptions(today=TODAY, arguments=frozenset({ids[political]}))
+    brief = one(demo, templates, IDRIS, "ccf-deletion-request", ticked)
+    assert political in subheadings(brief, "grounds") and refugee not in subheadings(brief, "grounds")
+    assert "spoke at a public event" in brief.text()
+    assert "INTERPOL's refugee policy bars the notice" not in brief.text(), "the unticked note's text"
+
+    none = one(demo, templates, IDRIS, "ccf-deletion-request", BriefOptions(today=TODAY, arguments=frozenset()))
+    assert "spoke at a public event" not in none.text()
+    assert "INTERPOL's refugee policy bars the notice" not in none.text()
+    assert subheadings(none, "grounds") == [
+        "Article 3 of INTERPOL's Constitution: a predominantly political case", "INTERPOL's refugee policy",
+        "Due process"], "the alert's own grounds stay"
+
+
 def test_ccf_request_asks_for_confidentiality_and_relief(demo: DemoStore, templates: TemplateSet) -> None:
     brief = one(demo, templates, IDRIS, "ccf-deletion-request")
     confidentiality = brief.section("confidentiality").text()
@@ -160,6 +181,27 @@ def test_the_override_lets_them_through_and_is_audited_only_then(demo: DemoStore
     # An override that lets nothing through (Vetrov has no exhibits) records nothing.
     one(demo, templates, VETROV, "ccf-deletion-request", BriefOptions(include_confidential=True, today=TODAY))
     assert len(overrides()) == 1
+
+
+def test_one_rule_of_disclosure_for_every_document(demo: DemoStore) -> None:
+    with demo.store.session() as session:
+        rows = exhibits.rows(session, IDRIS)
+        secret = [r.number for r in rows if r.confidential]
+        assert secret and len(secret) < len(rows)
+        for addressee in ("ccf", "court", "authority"):
+            kept = disclosure.disclosable(rows, addressee, override=False)
+            assert [r.number for r in kept] == [r.number for r in rows if not r.confidential], addressee
+            assert disclosure.disclosable(rows, addressee, override=True) == rows
+        assert disclosure.disclosable(rows, "internal", override=False) == rows
+        # Audited only when a confidential exhibit leaves the defence.
+        assert disclosure.record_override(session, IDRIS, rows, "internal", "'case-summary'") == []
+        assert disclosure.record_override(session, IDRIS, kept, "court", "'x'") == []
+        assert disclosure.record_override(session, IDRIS, rows, "authority", "a hearing bundle") == secret
+    with demo.store.session() as session:
+        (summary,) = session.execute(select(m.AuditEntry.summary).where(
+            m.AuditEntry.action == "disclose_confidential")).scalars()
+    assert summary == (f"confidential exhibit(s) {', '.join(secret)} included by override in a hearing bundle, "
+                       "addressed to a national authority")
 
 
 def test_the_footer_hash_is_the_audit_chain_head(demo: DemoStore, templates: TemplateSet) -> None:

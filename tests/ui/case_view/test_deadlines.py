@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lawyer_desk.core import models as m
 from lawyer_desk.core.store import Store
+from lawyer_desk.ui import local_time
 from lawyer_desk.ui.case_view.deadlines import COLOURS, DeadlinesTab, Urgency, urgency, urgency_text
 from lawyer_desk.ui.case_view.linked import CaseRecordDialog
 from lawyer_desk.ui.case_view.specs_more import RULE_FIELDS, deadline_specs, time_zone_problem
@@ -65,6 +66,16 @@ def test_urgency_is_judged_in_the_deadlines_own_time_zone() -> None:
     assert urgency({**row, "status": "done", "due_date": date(2020, 1, 1)}, now) is None
     late_evening = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # already the 11th in Tokyo
     assert urgency({**row, "due_time": None, "time_zone": "Asia/Tokyo"}, late_evening) is Urgency.overdue
+
+
+def test_a_deadline_without_a_zone_is_judged_by_the_lawyers_named_zone(monkeypatch) -> None:
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "Asia/Tokyo")
+    row = {"status": "open", "due_date": date(2026, 3, 11), "due_time": time(9, 0), "time_zone": None}
+    evening = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 08:30 on the 11th in Tokyo
+    assert urgency(row, evening) is Urgency.today
+    assert urgency(row, evening + timedelta(hours=1)) is Urgency.overdue  # 09:30 in Tokyo: past the cut-off
+    monkeypatch.setattr(local_time, "system_zone_id", lambda: "America/New_York")  # the laptop travelled
+    assert urgency_text(row, evening) == "Due tomorrow"  # 19:30 on the 10th in New York
 
 
 def test_mark_done_is_one_click_and_undoable(qtbot, store, ids) -> None:
