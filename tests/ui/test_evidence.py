@@ -244,7 +244,10 @@ def test_cancelling_half_way_leaves_no_row_and_no_orphan(
         tab: EvidenceTab, store: Store, incoming: Path, monkeypatch: pytest.MonkeyPatch, recorded_alerts: Any) -> None:
     big = incoming / "big.bin"
     with open(big, "wb") as out:
-        out.truncate(192 << 20)  # sparse: costs no disk, takes a while to encrypt
+        # Sparse: costs no disk. Large enough that the progress dialog surely gets a "big.bin"
+        # update (and the click) long before the worker could finish it, however loaded the
+        # machine: the cancel comes at the first update, so the size costs no time.
+        out.truncate(4 << 30)
     shown = ProgressDialog.show_progress
 
     def user_cancels_during_big(dialog: ProgressDialog, done: int, total: int, label: str) -> None:
