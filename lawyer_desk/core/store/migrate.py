@@ -1,8 +1,9 @@
 """Schema migrations (Alembic), run so that they cannot lose data.
 
 Before an upgrade the database is copied with the SQLite backup API into
-``pre-migration/``; each revision runs in its own transaction; a store whose revision this
-program does not know (made by a newer version) is refused, never touched.
+``pre-migration/``; the revisions run in one transaction, with foreign keys off (see
+``upgrade``); a store whose revision this program does not know (made by a newer version) is
+refused, never touched.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def upgrade(connection: Any) -> None:
     Foreign keys are off meanwhile (SQLite's own procedure for changing a table): a revision
     that recreates a table in batch mode drops the old one, and with foreign keys enforced
     that would delete, ON DELETE CASCADE, every row that refers to it. The pragma only takes
-    effect outside a transaction; before committing, every reference must still resolve.
+    effect outside a transaction. Before committing, no reference that resolved before may
+    point nowhere (a cascade does not show here: 0005 refuses to run with foreign keys on).
     """
     from alembic import command
 
