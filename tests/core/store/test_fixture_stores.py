@@ -2,7 +2,9 @@
 
 ``tests/data/stores/revNNNN/`` holds a store made by the program at schema revision NNNN
 (the four demo cases as of 2026-11-27, cheap key derivation, passphrase below). Each later
-revision adds its own fixture; this test upgrades a copy of every one of them.
+revision adds its own fixture; this test upgrades a copy of every one of them. ``rev0005``
+(2026-11-28) also holds one exhibit (a text file in the vault) and a deadline whose 7-day
+reminder was seen.
 """
 
 from __future__ import annotations
@@ -34,3 +36,17 @@ def test_earlier_store_opens_and_keeps_everything(fixture: str, tmp_path: Path) 
             assert search(session, "ئىدرىس")
         assert store.integrity_problems() == []
         assert store.audit_report().intact
+        if (FIXTURES / fixture / "vault").is_dir():
+            _evidence_is_all_there(store)
+
+
+def _evidence_is_all_there(store: Store) -> None:
+    from lawyer_desk.core import exhibit_checks
+
+    with store.session() as session:
+        (exhibit,) = session.execute(select(m.Exhibit)).scalars()
+        assert (exhibit.number, exhibit.filename) == ("1", "rev0005-letter.txt")
+        assert any(hit.kind == "exhibit" for hit in search(session, "embassy"))
+        seen = session.execute(select(m.Deadline.reminders_seen).where(m.Deadline.reminders_seen != [])).scalars()
+        assert list(seen) == [[7]]
+    assert exhibit_checks.verify(store).ok
