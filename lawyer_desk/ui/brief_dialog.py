@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from lawyer_desk.core import exhibits
 from lawyer_desk.core.documents.briefs import BriefOptions, build, load_client
 from lawyer_desk.core.documents.render import render
-from lawyer_desk.core.documents.templates import Template, TemplateSet, load_templates
+from lawyer_desk.core.documents.templates import Template, TemplateSet
 from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
@@ -44,9 +44,10 @@ from lawyer_desk.ui.document_options import (
     PasswordFields,
     escape,
     hint_label,
+    open_document_dialog,
     stack,
 )
-from lawyer_desk.ui.pdf_preview import PdfPreview, show_preview
+from lawyer_desk.ui.pdf_preview import PdfPreview
 from lawyer_desk.ui.tasks import Progress, ProgressDialog, TaskRunner
 
 NOTE_ID = Qt.ItemDataRole.UserRole
@@ -253,47 +254,7 @@ class BriefDialog(QDialog):
             self.accept()
 
 
-def preview_documents(parent: QWidget | None, documents: list[BuiltDocument], *,
-                      runner: TaskRunner | None = None) -> list[PdfPreview]:
-    """A preview window for each document built."""
-    previews = []
-    for document in documents:
-        note = (tr("Confidential exhibits %1 are included by your override.").replace(
-            "%1", ", ".join(document.disclosed)) if document.disclosed else "")
-        preview = show_preview(parent, document.pdf, document.title, document.file_name, password=document.password,
-                               note=note, runner=runner)
-        if preview is not None:
-            previews.append(preview)
-    return previews
-
-
-def load_store_templates(parent: QWidget | None, store: Store) -> TemplateSet | None:
-    """The shipped templates and the firm's own (``templates/`` in the store folder); None after an error dialog."""
-    try:
-        return load_templates(store.paths.root / "templates")
-    except LawyerDeskError as exc:
-        alerts.error(parent, tr("The brief templates cannot be loaded"),
-                     tr("A template file is not right; fix or remove it. No brief can be made until then."), str(exc))
-        return None
-
-
 def open_brief_dialog(parent: QWidget | None, store: Store, client_id: int, *,
                       on_built: Callable[[], object] | None = None) -> list[PdfPreview]:
     """The Case menu's Brief…: the dialog, then a preview of each document built."""
-    templates = load_store_templates(parent, store)
-    if templates is None:
-        return []
-    try:
-        dialog = BriefDialog(store, client_id, templates, parent)
-    except LawyerDeskError as exc:  # the case went away meanwhile
-        alerts.error_for(parent, exc)
-        return []
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return []
-        documents = dialog.documents
-    finally:
-        dialog.deleteLater()
-    if on_built is not None:
-        on_built()
-    return preview_documents(parent, documents)
+    return open_document_dialog(parent, store, client_id, BriefDialog, on_built=on_built)

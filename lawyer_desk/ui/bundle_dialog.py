@@ -42,7 +42,6 @@ from lawyer_desk.core.references import case_reference
 from lawyer_desk.core.store import Store
 from lawyer_desk.core.vault import Cancelled as VaultCancelled
 from lawyer_desk.ui import alerts
-from lawyer_desk.ui.brief_dialog import load_store_templates, preview_documents
 from lawyer_desk.ui.document_options import (
     AddresseeField,
     BuiltDocument,
@@ -50,6 +49,7 @@ from lawyer_desk.ui.document_options import (
     PasswordFields,
     escape,
     hint_label,
+    open_document_dialog,
     stack,
 )
 from lawyer_desk.ui.pdf_preview import PdfPreview
@@ -347,20 +347,4 @@ class BundleDialog(QDialog):
 def open_bundle_dialog(parent: QWidget | None, store: Store, client_id: int, *,
                        on_built: Callable[[], object] | None = None) -> list[PdfPreview]:
     """The Case menu's Hearing Bundle…: the dialog, then the bundle's preview."""
-    templates = load_store_templates(parent, store)
-    if templates is None:
-        return []
-    try:
-        dialog = BundleDialog(store, client_id, templates, parent)
-    except LawyerDeskError as exc:  # the case went away meanwhile
-        alerts.error_for(parent, exc)
-        return []
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return []
-        documents = dialog.documents
-    finally:
-        dialog.deleteLater()
-    if on_built is not None:
-        on_built()
-    return preview_documents(parent, documents)
+    return open_document_dialog(parent, store, client_id, BundleDialog, on_built=on_built)

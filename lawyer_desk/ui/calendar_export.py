@@ -13,27 +13,13 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.interchange.ics import CalendarOptions, export_calendar
 from lawyer_desk.core.store import Store
 from lawyer_desk.ui import alerts
-from lawyer_desk.ui.deadline_rule_dialog import ERROR_COLOUR
+from lawyer_desk.ui.export_dialog import ExportDialog
 from lawyer_desk.ui.tasks import Progress, ProgressDialog
 
 
@@ -49,21 +35,13 @@ class CalendarChoice:
     include_notes: bool = False
 
 
-class CalendarExportDialog(QDialog):
-    def __init__(self, default_path: Path, case_label: str | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("calendar_export")
-        self.setWindowTitle(self.tr("Export calendar"))
-        self.result_value: CalendarChoice | None = None
+class CalendarExportDialog(ExportDialog):
+    SUFFIX = ".ics"
 
-        self.path_edit = QLineEdit(str(default_path), self)
+    def __init__(self, default_path: Path, case_label: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Export calendar"), default_path, tr("iCalendar files (*.ics)"), parent)
+        self.setObjectName("calendar_export")
         self.path_edit.setObjectName("calendar_path")
-        browse = QPushButton(self.tr("Choose…"), self)
-        browse.clicked.connect(self._browse)
-        self.path_error = QLabel(self)
-        self.path_error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.path_error.setWordWrap(True)
-        self.path_error.hide()
 
         self.all_cases = QRadioButton(self.tr("All open cases"), self)
         self.this_case = QRadioButton(self.tr("This case only: %1").replace("%1", case_label) if case_label
@@ -85,18 +63,6 @@ class CalendarExportDialog(QDialog):
                                  "title."), self)
         privacy.setWordWrap(True)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(browse)
-        path_box = QVBoxLayout()
-        path_box.addLayout(path_row)
-        path_box.addWidget(self.path_error)
         scope_box = QVBoxLayout()
         scope_box.addWidget(self.all_cases)
         scope_box.addWidget(self.this_case)
@@ -104,52 +70,15 @@ class CalendarExportDialog(QDialog):
         detail_box.addWidget(privacy)
         detail_box.addWidget(self.client_names)
         detail_box.addWidget(self.notes)
-        form = QFormLayout()
-        form.addRow(self.tr("File"), path_box)
-        form.addRow(self.tr("Deadlines of"), scope_box)
-        form.addRow(self.tr("Details"), detail_box)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(520)
+        self._finish([(self.tr("File"), self.path_box), (self.tr("Deadlines of"), scope_box),
+                      (self.tr("Details"), detail_box)], 520)
 
-    def _browse(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(self, self.tr("Export calendar"), self.path_edit.text(),
-                                                      self.tr("iCalendar files (*.ics)"))
-        if chosen:
-            self.path_edit.setText(chosen)
-
-    def chosen_path(self) -> tuple[Path | None, str | None]:
-        text = self.path_edit.text().strip()
-        if not text:
-            return None, self.tr("Choose the file to write.")
-        path = Path(text).expanduser()
-        if path.suffix.lower() != ".ics":
-            path = path.with_name(path.name + ".ics")
-        if not path.parent.is_dir():
-            return None, self.tr("The folder %1 does not exist.").replace("%1", str(path.parent))
-        if path.is_dir():
-            return None, self.tr("%1 is a folder; give a file name.").replace("%1", str(path))
-        return path, None
-
-    def accept(self) -> None:
+    def chosen(self) -> tuple[CalendarChoice | None, str | None]:
         path, problem = self.chosen_path()
-        self.path_error.setText(problem or "")
-        self.path_error.setVisible(bool(problem))
         if path is None:
-            return
-        self.result_value = CalendarChoice(path, self.this_case.isChecked(), self.client_names.isChecked(),
-                                           self.notes.isChecked())
-        super().accept()
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, default_path: Path, case_label: str | None) -> tuple[CalendarChoice | None,
-                                                                                          bool]:
-        dialog = cls(default_path, case_label, parent)
-        ok = dialog.exec() == QDialog.DialogCode.Accepted
-        value = dialog.result_value
-        dialog.deleteLater()
-        return value, ok and value is not None
+            return None, problem
+        return CalendarChoice(path, self.this_case.isChecked(), self.client_names.isChecked(),
+                              self.notes.isChecked()), None
 
 
 def export_calendar_file(parent: QWidget | None, store: Store, choice: CalendarChoice, client_id: int | None,

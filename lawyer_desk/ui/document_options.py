@@ -1,5 +1,6 @@
 """What the Brief and the Hearing Bundle dialogs share: the confidentiality override, the
-password fields, and the finished document they hand to the preview.
+password fields, the finished document they hand to the preview, the loading of the
+templates and the opening of either dialog then its previews.
 
 The override is off by default. Ticking it names, in red, every confidential exhibit that
 would go out and to whom; the core records it in the audit trail when the document is built.
@@ -7,17 +8,31 @@ would go out and to whom; the core records it in the audit trail when the docume
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lawyer_desk.core.documents.briefs import ADDRESSEES, addressee_choices
-from lawyer_desk.core.documents.templates import Template
+from lawyer_desk.core.documents.templates import Template, TemplateSet, load_templates
 from lawyer_desk.core.errors import LawyerDeskError
 from lawyer_desk.core.exhibits import ExhibitRow
 from lawyer_desk.core.store import Store
+from lawyer_desk.ui import alerts
+from lawyer_desk.ui.pdf_preview import PdfPreview, show_preview
+from lawyer_desk.ui.tasks import TaskRunner
 
 ERROR_COLOUR = "#c62828"
 HINT_STYLE = "color: palette(placeholder-text);"
@@ -287,3 +302,58 @@ class AddresseeField(QWidget):
             self.box.setCurrentIndex(index)
         else:
             self.box.setEditText(text)
+
+
+def preview_documents(parent: QWidget | None, documents: list[BuiltDocument], *,
+                      runner: TaskRunner | None = None) -> list[PdfPreview]:
+    """A preview window for each document built."""
+    previews = []
+    for document in documents:
+        note = (tr("Confidential exhibits %1 are included by your override.").replace(
+            "%1", ", ".join(document.disclosed)) if document.disclosed else "")
+        preview = show_preview(parent, document.pdf, document.title, document.file_name, password=document.password,
+                               note=note, runner=runner)
+        if preview is not None:
+            previews.append(preview)
+    return previews
+
+
+def load_store_templates(parent: QWidget | None, store: Store) -> TemplateSet | None:
+    """The shipped templates and the firm's own (``templates/`` in the store folder); None after an error dialog."""
+    try:
+        return load_templates(store.paths.root / "templates")
+    except LawyerDeskError as exc:
+        alerts.error(parent, tr("The brief templates cannot be loaded"),
+                     tr("A template file is not right; fix or remove it. No brief can be made until then."), str(exc))
+        return None
+
+
+class DocumentDialog(Protocol):
+    documents: list[BuiltDocument]
+
+    def exec(self) -> int: ...
+
+    def deleteLater(self) -> None: ...
+
+
+def open_document_dialog(parent: QWidget | None, store: Store, client_id: int,
+                         dialog_class: Callable[[Store, int, TemplateSet, QWidget | None], DocumentDialog], *,
+                         on_built: Callable[[], object] | None = None) -> list[PdfPreview]:
+    """The Brief or Hearing Bundle dialog (``dialog_class``), then a preview of each document built."""
+    templates = load_store_templates(parent, store)
+    if templates is None:
+        return []
+    try:
+        dialog = dialog_class(store, client_id, templates, parent)
+    except LawyerDeskError as exc:  # the case went away meanwhile
+        alerts.error_for(parent, exc)
+        return []
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        documents = dialog.documents
+    finally:
+        dialog.deleteLater()
+    if on_built is not None:
+        on_built()
+    return preview_documents(parent, documents)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication
 
 from lawyer_desk.core.store import Store
 from lawyer_desk.ui import tasks
-from lawyer_desk.ui.brief_dialog import BriefDialog, open_brief_dialog, preview_documents
+from lawyer_desk.ui.brief_dialog import BriefDialog, open_brief_dialog
+from lawyer_desk.ui.document_options import preview_documents
 from lawyer_desk.ui.main_window import MainWindow
 from lawyer_desk.ui.pdf_preview import PdfPreview
 from tests.ui.documents_case import (

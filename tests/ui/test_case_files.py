@@ -191,3 +191,13 @@ def test_the_export_dialog_says_what_it_will_write(qtbot: Any, tmp_path: Path) -
     assert choice is None and problem is not None and "not an empty folder" in problem
     dialog.path_edit.setText(str(tmp_path / "missing" / "case.json"))
     assert "does not exist" in (dialog.chosen()[1] or "")
+
+
+def test_clearing_the_file_box_with_evidence_ticked_asks_for_a_file(qtbot: Any, tmp_path: Path) -> None:
+    dialog = CaseExportDialog(tmp_path / "case.json", 2)
+    qtbot.addWidget(dialog)
+    dialog.evidence.setChecked(True)
+    dialog.path_edit.setText("")  # the lawyer empties the box: a sentence, not a traceback
+    assert "choose the case file first" in dialog.folder_note.text()
+    choice, problem = dialog.chosen()
+    assert choice is None and problem

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QApplication
 
 from lawyer_desk.core.store import Store
 from lawyer_desk.ui import pdf_preview, printing, tasks
-from lawyer_desk.ui.brief_dialog import BriefDialog, preview_documents
+from lawyer_desk.ui.brief_dialog import BriefDialog
+from lawyer_desk.ui.document_options import preview_documents
 from lawyer_desk.ui.pdf_preview import FIT_PAGE, FIT_WIDTH, PdfPreview, show_preview
 from lawyer_desk.ui.printing import OpenedPdf, pages_to_print
 from tests.ui.documents_case import (

@@ -120,15 +120,39 @@ def _register(name: str) -> TTFont:
 
 
 def _speed_up(font: TTFont) -> None:
-    """Two shortcuts on one of our fonts, which give what ReportLab would, sooner.
+    """Shortcuts on one of our fonts, which give what ReportLab would, sooner.
 
     ``pdfmetrics.getAscentDescent`` (asked for every line of every paragraph) looks for
-    ``font.ascent`` first and falls back, through a caught exception, to the face's. And
+    ``font.ascent`` first and falls back, through a caught exception, to the face's.
+    ``stringWidth`` is asked again and again for the same words and spaces: it keeps its
+    answers for plain strings (a shaped string's width is its glyphs', so it is not kept).
     ``splitString`` (every drawn line) maps the text to subset codes a character at a time in
     Python; once every character of a line has its code, one ``str.translate`` does it.
     """
     font.ascent, font.descent = font.face.ascent, font.face.descent
+    font.stringWidth = _Widths(font)
     font.splitString = _SubsetCodes(font)
+
+
+class _Widths:
+    """``TTFont.stringWidth`` with the widths of plain strings kept (at most ``LIMIT`` of them)."""
+
+    LIMIT = 100_000
+
+    def __init__(self, font: TTFont) -> None:
+        self.measure = font.stringWidth  # ReportLab's, bound to the font
+        self.known: dict[tuple[str, float], float] = {}
+
+    def __call__(self, text: Any, size: float, encoding: str = "utf8") -> float:
+        if type(text) is not str:
+            return self.measure(text, size, encoding)  # type: ignore[no-any-return]
+        key = (text, size)
+        width = self.known.get(key)
+        if width is None:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            width = self.known[key] = self.measure(text, size, encoding)
+        return width
 
 
 class _SubsetCodes:
@@ -139,16 +163,20 @@ class _SubsetCodes:
     def __init__(self, font: TTFont) -> None:
         self.font = font
         self.split = font.splitString  # ReportLab's, bound to the font
-        self.tables: weakref.WeakKeyDictionary[Any, tuple[int, frozenset[str], dict[int, int]]] = (
-            weakref.WeakKeyDictionary())
+        self.last: tuple[weakref.ref[Any], Any] | None = None  # the last document and the font's state in it
 
     def __call__(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-        state = self.font.state.get(doc)
+        last = self.last  # read once: another thread may be drawing another document
+        if last is not None and last[0]() is doc:
+            state = last[1]
+        else:
+            state = self.font.state.get(doc)
+            self.last = None if state is None else (weakref.ref(doc), state)
         if state is None or type(text) is not str or not text:
             return self.split(text, doc, encoding)  # type: ignore[no-any-return]
-        table = self.tables.get(state)
+        table = getattr(state, "ld_first_subset", None)
         if table is None or table[0] != len(state.assignments):
-            table = self.tables[state] = _first_subset(state.assignments)
+            table = state.ld_first_subset = _first_subset(state.assignments)
         if not table[1].issuperset(text):
             return self.split(text, doc, encoding)  # type: ignore[no-any-return]
         return [(0, text.translate(table[2]).encode("latin-1"))]
@@ -192,6 +220,11 @@ def shape_fragments(word: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
     ``word`` is ReportLab's frag word: ``[width, (frag, text), ...]``. Returns it unchanged
     when nothing needed shaping, else a shaped frag word of the same form.
     """
+    for fragment, _text in word[1:]:
+        if getattr(fragment, "fontName", None) in SHAPED:
+            break
+    else:
+        return word  # nothing in an Arabic-script font (nearly every word): quick
     if isinstance(word, ShapedFragWord) or not any(_is_shapable(f) for f, _ in word[1:]):
         return word
     pieces: list[Any] = []

@@ -39,7 +39,7 @@ def break_lines(paragraph: Any, max_widths: list[float]) -> Any | None:
         text = strip(frag.text)
         if _shy in text:
             return None
-        words = split(text) if text else []
+        words = (text.split() if "\xa0" not in text else split(text)) if text else []  # as ReportLab's split
     else:
         if isinstance(frag.words, BidiList) or any(type(w) is not str or _shy in w for w in frag.words):
             return None

@@ -9,6 +9,7 @@ bytes: the GUI previews them without writing plaintext to disk.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,9 @@ NUMBER_INDENT = 9 * mm
 ITEM_INDENT = 16 * mm
 PAGE_NUMBER_SLOT = 12 * mm  # the room the table of contents keeps for page numbers
 TABLE_PADDING = 4
+# Text ReportLab's ``cleanBlockQuotedText`` would return unchanged: words (no-break spaces may
+# join them) between single spaces. Checking is quicker than cleaning.
+_CLEAN = re.compile("(?:[^\\s\u200b]|\u00a0)+(?: (?:[^\\s\u200b]|\u00a0)+)*")
 
 
 # --- styles --------------------------------------------------------------------------------------
@@ -92,7 +96,8 @@ class Styles:
         """The fragment ReportLab's parser makes of plain ``text`` in ``style`` (copied from one it made)."""
         if style.name not in self._plain:
             self._plain[style.name] = Paragraph("x", style).frags[0]
-        return self._plain[style.name].clone(text=cleanBlockQuotedText(text))
+        clean = text if _CLEAN.fullmatch(text) else cleanBlockQuotedText(text)
+        return self._plain[style.name].clone(text=clean)
 
     def variant(self, style: ParagraphStyle, markup: Markup) -> ParagraphStyle:
         """``style`` with shaping on for Arabic-script runs, aligned right for a right-to-left paragraph."""
@@ -139,19 +144,22 @@ def para(styles: Styles, text: str, style: ParagraphStyle, width: float, *, base
     indent = style.leftIndent + style.rightIndent
     markup = scripts.markup(text, _face(style), size=style.fontSize, max_width=width - indent, base=base)
     style = styles.variant(style, markup)
-    if "<" in markup.text or "&" in markup.text:
-        return Para(markup.text, style, **kwargs)
-    # Plain text in the style's own font (most paragraphs): skip ReportLab's markup parser.
-    return Para(markup.text, style, frags=[styles.plain_fragment(style, markup.text)], **kwargs)
+    return Para(markup.text, style, frags=_plain(styles, markup.text, style), **kwargs)
 
 
-class Heading(Paragraph):
+def _plain(styles: Styles, markup: str, style: ParagraphStyle) -> list[Any] | None:
+    """Plain text in the style's own font (most paragraphs) skips ReportLab's markup parser."""
+    return None if "<" in markup or "&" in markup else [styles.plain_fragment(style, markup)]
+
+
+class Heading(Para):
     """A heading: a bookmark in the outline (the table of contents is made from the snapshot)."""
 
     def __init__(self, styles: Styles, text: str, style: ParagraphStyle, *, level: int, key: str,
                  base: Base = "L") -> None:
         markup = scripts.markup(text, _face(style), size=style.fontSize, max_width=TEXT_WIDTH, base=base)
-        super().__init__(markup.text, styles.variant(style, markup))
+        style = styles.variant(style, markup)
+        super().__init__(markup.text, style, frags=_plain(styles, markup.text, style))
         self.markup = markup.text
         self.outline = text
         self.level = level

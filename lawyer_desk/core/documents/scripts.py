@@ -105,7 +105,7 @@ def markup(text: str, face: Face = fonts.BODY, *, size: float = 11, max_width: f
         limit = max_width * 0.9 if max_width else None  # shaped Arabic may be wider than its letters
         pieces, rtl = _pieces(line, face, base, size, limit)
         lines.append(_emit(pieces, plain, rtl))
-    return Markup.join(lines, "<br/>")
+    return lines[0] if len(lines) == 1 else Markup.join(lines, "<br/>")
 
 
 def runs(text: str, face: Face = fonts.BODY, base: Base = "L") -> list[Run]:
@@ -359,7 +359,14 @@ def _font_runs(text: str, face: Face) -> list[Run]:
 
 
 def _latin_only(font: str, text: str) -> bool:
+    if text.isascii() and text.isprintable() and _covers_ascii(font):  # most text: two C calls
+        return True
     return _covered_by(font).fullmatch(text) is not None
+
+
+@cache
+def _covers_ascii(font: str) -> bool:
+    return _covered_by(font).fullmatch("".join(map(chr, range(0x20, 0x7F)))) is not None
 
 
 @cache
