@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from lawyer_desk.core import cases
 from lawyer_desk.core import models as m
 from lawyer_desk.core.interchange import case_json as cj
+from lawyer_desk.core.search_fold import fold
 from lawyer_desk.core.store import KdfParams, Store
 from tests.conftest import PASSPHRASE
 
@@ -151,3 +152,23 @@ def case_document(**client: Any) -> dict[str, Any]:
     document = copy.deepcopy(_CASE)
     document["client"].update(client)
     return document
+
+
+# --- canaries: client data that must never be found in the clear -------------------------
+def canary_forms(canary: str) -> set[str]:
+    """The canary and its words (those long enough to be telling), as written, lower-cased, folded."""
+    texts = {canary} | {word for word in canary.split() if (len(word) >= 5 and not word.isascii()) or "CANARY" in word}
+    forms: set[str] = set()
+    for text in texts:
+        forms |= {text, text.lower(), text.casefold(), fold(text), fold(text).replace(" ", "")}
+    return {form for form in forms if len(form) >= 4}
+
+
+def canary_needles(canaries: Sequence[str]) -> dict[bytes, str]:
+    """Every form of every canary, as UTF-8 and as UTF-16 (little-endian) bytes → the canary."""
+    needles: dict[bytes, str] = {}
+    for canary in canaries:
+        for form in canary_forms(canary):
+            needles[form.encode("utf-8")] = canary
+            needles[form.encode("utf-16-le")] = canary
+    return needles

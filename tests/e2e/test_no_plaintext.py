@@ -17,10 +17,9 @@ from typing import Any
 
 from lawyer_desk.core import cases
 from lawyer_desk.core.interchange.case_json import CaseFileV1
-from lawyer_desk.core.search_fold import fold
 from lawyer_desk.core.store import Store
 from tests.conftest import PASSPHRASE
-from tests.e2e.helpers import REPO, assert_ok, case_document, make_store, run_cli, run_many
+from tests.e2e.helpers import REPO, assert_ok, canary_needles, case_document, make_store, run_cli, run_many
 
 SAMPLE_NOTICE = REPO / "tests" / "data" / "notices" / "red-notice-detail.json"
 
@@ -48,20 +47,7 @@ CANARIES = (LATIN, CYRILLIC, ARABIC, HAN, NOTE, CHARGE, CLI_NAME, CLI_CYRILLIC, 
             NOTICE_NAME, NOTICE_FORENAME, NOTICE_CHARGE, NOTICE_PLACE, WAL_NAME, WAL_NOTE)
 
 
-def _forms(canary: str) -> set[str]:
-    """The canary and its words (those long enough to be telling), as written, lower-cased, folded."""
-    texts = {canary} | {word for word in canary.split() if (len(word) >= 5 and not word.isascii()) or "CANARY" in word}
-    forms: set[str] = set()
-    for text in texts:
-        forms |= {text, text.lower(), text.casefold(), fold(text), fold(text).replace(" ", "")}
-    return {form for form in forms if len(form) >= 4}
-
-
-NEEDLES: dict[bytes, str] = {}
-for _canary in CANARIES:
-    for _form in _forms(_canary):
-        NEEDLES[_form.encode("utf-8")] = _canary
-        NEEDLES[_form.encode("utf-16-le")] = _canary
+NEEDLES = canary_needles(CANARIES)
 
 
 def _leaks(files: Iterable[Path]) -> list[str]:

@@ -1,20 +1,42 @@
-"""Breaking a plain paragraph into lines, as ReportLab does, with each word measured once.
+"""Breaking paragraphs into lines as ReportLab does, at a fraction of the cost.
 
-Most paragraphs of a brief are plain text in one font (``render.para`` hands ReportLab a
-single fragment). For them ReportLab's ``Paragraph.breakLines`` measures every word again
-on every wrap, and its loop is general: hyphenation, long words, bidi. ``break_lines`` does
-the same greedy breaking, with the same arithmetic (so the same lines, to the last bit of a
-float), for a single fragment when none of the general cases can arise, and keeps the
-widths of words it has measured; in any other case it returns None and ReportLab breaks.
+ReportLab's ``Paragraph.breakLines`` is general (hyphenation, long words, images, bidi) and
+pays for it on every word of every wrap. A brief needs little of that:
+
+- ``break_lines``: a paragraph of plain text in one font (``render.para`` hands ReportLab a
+  single fragment: most paragraphs). Greedy breaking with each word measured once.
+- ``break_fragments``: a paragraph in several fonts (a name in Arabic script or Han inside
+  an English sentence). ReportLab's rules for its "kind 1" lines — which pieces of text
+  share a fragment, where a space goes, how far spaces may shrink — without its per-word
+  lookups of attributes and fonts.
+
+Both give ReportLab's own result (the same lines, to the last bit of every float:
+``tests/core/documents/test_line_breaks.py`` compares them), and both return None for any
+paragraph that needs one of the general cases, which ReportLab then breaks itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.platypus import paragraph as rl_paragraph
-from reportlab.platypus.paragraph import BidiList, _handleBulletWidth, _processed_frags, _shy, split, strip
+from reportlab.platypus.paragraph import (
+    _FK_TEXT,
+    BidiList,
+    FragLine,
+    ParaLines,
+    _getFragWords,
+    _handleBulletWidth,
+    _HSFrag,
+    _InjectedFrag,
+    _processed_frags,
+    _shy,
+    _SHYWord,
+    _SplitFrag,
+    split,
+    strip,
+)
 
 # (font, size) → word → width. Words repeat a great deal in a brief; the cap keeps a
 # long-running desk from growing without end.
@@ -82,6 +104,178 @@ def break_lines(paragraph: Any, max_widths: list[float]) -> Any | None:
     lines.append((max_width - width, line))
     paragraph._width_max = widest
     return frag.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=font_size)
+
+
+
+def break_fragments(paragraph: Any, max_widths: list[float]) -> Any | None:
+    """ReportLab's ``ParaLines`` (kind 1) for a paragraph ReportLab breaks in its general way
+    (several fragments, or shaping), or None when it needs a case left to ReportLab: a line
+    break, an image or callback, hyphenation, a word longer than a line, automatic leading.
+    Like ReportLab, narrows the first width for a bullet and makes the paragraph's fragments
+    its list of words (which ``split`` cuts)."""
+    style = paragraph.style
+    frags = paragraph.frags
+    if not frags or style.wordWrap or style.endDots:
+        return None
+    if style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation:
+        return None
+    if getattr(paragraph, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off"):
+        return None
+    shaping = bool(style.shaping) and bool(getFont(style.fontName).shapable)
+    if not (len(frags) > 1 or _processed_frags(frags) or shaping
+            or hasattr(frags[0], "cbDefn") or hasattr(frags[0], "backColor")):
+        return None  # ReportLab's simple case: not this one
+    narrowed = list(max_widths)
+    _handleBulletWidth(paragraph.bulletText, style, narrowed)
+    words = _getFragWords(frags, narrowed[0])
+    if shaping:
+        words = [rl_paragraph.shapeFragWord(word) for word in words]
+    shortest = min(narrowed)
+    for word in words:
+        if isinstance(word, _SplitFrag | _SHYWord | _InjectedFrag) or word[0] > shortest:
+            return None
+        for piece, text in word[1:]:
+            if getattr(piece, "_fkind", None) != _FK_TEXT or hasattr(piece, "cbDefn") or _shy in text:
+                return None
+    max_widths[0] = narrowed[0]
+    paragraph.height = paragraph._width_max = paragraph._splitLongWordCount = paragraph._hyphenations = 0
+    lines = _Lines(narrowed, style.spaceShrinkage)
+    for word in words:
+        lines.add(word)
+    paragraph._width_max = lines.widest
+    paragraph.frags = words
+    return ParaLines(kind=1, lines=lines.finish())
+
+
+class _Lines:
+    """Words laid into lines, one at a time (see ``break_fragments``). A paragraph has a handful
+    of styles, so what ReportLab looks up for every word — a font's ascent and descent, the
+    width of its space, whether two fragments may share text — is looked up once per style."""
+
+    def __init__(self, max_widths: list[float], shrinkage: float) -> None:
+        self.max_widths, self.shrinkage = max_widths, shrinkage
+        self.lines: list[Any] = []
+        self.number = 0
+        self.max_width = max_widths[0]
+        self.widest = 0.0
+        self.placed = 0  # words laid so far
+        self.first = 0  # the index of the line's first word
+        self.pieces: list[Any] = []  # the line's fragments, text joined where their style allows
+        self.origins: list[Any] = []  # the fragment each piece was copied from
+        self.words = 0  # how many words with text the line holds
+        self.width = 0.0
+        self.space = 0.0  # the space owed before the next word: the width of one after the last
+        self.size = self.ascent = self.descent = 0.0
+        self._extent: dict[tuple[str, float], tuple[float, float]] = {}
+        self._spaces: dict[tuple[str, float], float] = {}
+        self._same: dict[tuple[int, int], bool] = {}
+
+    def add(self, word: list[Any]) -> None:
+        head, head_text = word[1]
+        tail = word[-1][0]
+        self.placed += 1
+        if not self.pieces:  # the paragraph's first word
+            self.size = tail.fontSize
+            self.ascent, self.descent = self._ascent_descent(tail.fontName, tail.fontSize)
+        width = self.width + self.space + word[0] if word[0] > 0 else self.width
+        if width > self._limit() and self.words > 0:
+            self._end_line()
+            self.space = self._space(tail.fontName, tail.fontSize) if isinstance(word, _HSFrag) else 0
+            self.width, self.words = word[0], 1
+            self.pieces, self.origins = [], []
+            self._append(head, head_text)
+            self.size = head.fontSize
+            self.ascent, self.descent = self._ascent_descent(head.fontName, head.fontSize)
+            self._add_rest(word)
+            return
+        if head_text:
+            self.words += 1
+        self._bound(head)
+        if not self.pieces or not self._shares(self.origins[-1], head):
+            if self.pieces and self.space and not self.pieces[-1].text.endswith(" "):
+                self.pieces[-1].text += " "
+            self._append(head, head_text)
+        elif self.space:
+            last = self.pieces[-1]
+            last.text += head_text if last.text.endswith(" ") else " " + head_text
+        else:
+            self.pieces[-1].text += head_text
+        # ReportLab measures this space in the last piece's font at the first piece's size.
+        self.space = self._space(tail.fontName, head.fontSize) if isinstance(word, _HSFrag) else 0
+        if self._add_rest(word) and not head_text:
+            self.words += 1
+        self.width = width
+
+    def _append(self, fragment: Any, text: str) -> None:
+        piece = fragment.clone()
+        piece.text = text
+        self.pieces.append(piece)
+        self.origins.append(fragment)
+
+    def _add_rest(self, word: list[Any]) -> bool:
+        """The word's pieces after the first, each a fragment of its own; True when one has text."""
+        any_text = False
+        for fragment, text in word[2:]:
+            self._append(fragment, text)
+            any_text = any_text or bool(text)
+            self._bound(fragment)
+        return any_text
+
+    def _shares(self, origin: Any, fragment: Any) -> bool:
+        """Whether text in ``fragment`` may join a piece copied from ``origin`` (a copy differs
+        only in its text, which ``same_fragment`` does not look at)."""
+        key = (id(origin), id(fragment))
+        same = self._same.get(key)
+        if same is None:
+            same = self._same[key] = same_fragment(origin, fragment)
+        return same
+
+    def _ascent_descent(self, font: str, size: float) -> tuple[float, float]:
+        extent = self._extent.get((font, size))
+        if extent is None:
+            extent = self._extent[(font, size)] = getAscentDescent(font, size)
+        return extent
+
+    def _space(self, font: str, size: float) -> float:
+        width = self._spaces.get((font, size))
+        if width is None:
+            width = self._spaces[(font, size)] = stringWidth(" ", font, size)
+        return width
+
+    def _bound(self, fragment: Any) -> None:
+        ascent, descent = self._ascent_descent(fragment.fontName, fragment.fontSize)
+        self.size = max(self.size, fragment.fontSize)
+        self.ascent = max(self.ascent, ascent)
+        self.descent = min(self.descent, descent)
+
+    def _limit(self) -> float:
+        """How wide the line may grow: its spaces may shrink by ``shrinkage`` (summed in
+        ReportLab's order, so that the float is the same)."""
+        if not self.shrinkage:
+            return self.max_width
+        spaces = self.space
+        for piece in self.pieces:
+            count = piece.text.count(" ")
+            if count:
+                spaces += count * self._space(piece.fontName, piece.fontSize)
+        return self.max_width + spaces * self.shrinkage
+
+    def _line(self) -> Any:
+        self.widest = max(self.widest, self.width)
+        return FragLine(extraSpace=self.max_width - self.width, wordCount=self.words, lineBreak=False,
+                        words=self.pieces, fontSize=self.size, ascent=self.ascent, descent=self.descent,
+                        maxWidth=self.max_width, sFW=self.first)
+
+    def _end_line(self) -> None:
+        self.lines.append(self._line())
+        self.first = self.placed - 1
+        self.number += 1
+        self.max_width = self.max_widths[min(len(self.max_widths) - 1, self.number)]
+
+    def finish(self) -> list[Any]:
+        if self.pieces:
+            self.lines.append(self._line())
+        return self.lines
 
 
 def _measure(words: list[str], font_name: str, font_size: float) -> list[float]:

@@ -53,9 +53,9 @@ NUMBER_INDENT = 9 * mm
 ITEM_INDENT = 16 * mm
 PAGE_NUMBER_SLOT = 12 * mm  # the room the table of contents keeps for page numbers
 TABLE_PADDING = 4
-# Text ReportLab's ``cleanBlockQuotedText`` would return unchanged: words (no-break spaces may
-# join them) between single spaces. Checking is quicker than cleaning.
-_CLEAN = re.compile("(?:[^\\s\u200b]|\u00a0)+(?: (?:[^\\s\u200b]|\u00a0)+)*")
+# What ReportLab's ``cleanBlockQuotedText`` would change: white space other than a single space
+# between words (a no-break space is kept). Checking for it is quicker than cleaning.
+_UNCLEAN = re.compile("[^\\S \u00a0]|\u200b|  |^ | $")
 
 
 # --- styles --------------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ class Styles:
         """The fragment ReportLab's parser makes of plain ``text`` in ``style`` (copied from one it made)."""
         if style.name not in self._plain:
             self._plain[style.name] = Paragraph("x", style).frags[0]
-        clean = text if _CLEAN.fullmatch(text) else cleanBlockQuotedText(text)
+        clean = text if not _UNCLEAN.search(text) else cleanBlockQuotedText(text)
         return self._plain[style.name].clone(text=clean)
 
     def variant(self, style: ParagraphStyle, markup: Markup) -> ParagraphStyle:
@@ -115,8 +115,8 @@ class Styles:
 
 class Para(Paragraph):
     """A paragraph that remembers its last wrap: platypus often wraps one twice at one width
-    (to see whether it fits, then to draw it), and breaking lines is most of the work; plain
-    text is broken into lines by ``line_breaks`` (ReportLab's breaking, each word measured once)."""
+    (to see whether it fits, then to draw it), and breaking lines is most of the work; lines
+    are broken by ``line_breaks`` (ReportLab's rules, quicker) wherever it can."""
 
     _wrapped: tuple[float, float, float] | None = None
 
@@ -131,6 +131,8 @@ class Para(Paragraph):
     def breakLines(self, width: Any) -> Any:
         widths = width if isinstance(width, list) else [width]
         lines = line_breaks.break_lines(self, widths)
+        if lines is None:
+            lines = line_breaks.break_fragments(self, widths)
         return lines if lines is not None else super().breakLines(widths)
 
 

@@ -53,6 +53,7 @@ _HAN = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u33ff\u3400-\
 # Bidi controls steer the algorithm but have no glyph; XML forbids most C0 controls.
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\x00-\x08\x0b-\x1f\x7f]")
 _EMBEDDINGS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SEPARATORS = re.compile("[\n\r\x1c-\x1e\x85\u2029]")  # each starts a paragraph of its own (bidi class B)
 _LEVELS_BLOCK = re.compile(r"\n    levels: \[(.*?)\n    \],", re.DOTALL)
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 _ABOVE_ZERO = re.compile(rb"[^\x00]+")
@@ -144,6 +145,8 @@ def bidi_levels(text: str, base: Base = "L") -> list[int]:
     Latin letter comes; a bracket follows its pair), so only that stretch is handed over: a
     long English paragraph with one Uyghur name costs little more than the name.
     """
+    if base is None and _first_strong_is_left_to_right(text):
+        base = "L"  # the paragraph's direction, found as the algorithm finds it (rules P2, P3)
     if base != "L" or _EMBEDDINGS.search(text):
         return _levels(text, base)
     first = _RTL.search(text)
@@ -162,6 +165,20 @@ def bidi_levels(text: str, base: Base = "L") -> list[int]:
     if any(unicodedata.category(c) == "Ps" for c in text[start:end]):
         end = len(text)
     return [0] * start + _levels(text[start:end], "L") + [0] * (len(text) - end)
+
+
+def _first_strong_is_left_to_right(text: str) -> bool:
+    """Whether the first strong letter of ``text`` is left to right (or there is none), when
+    that alone decides its direction: no embeddings or isolates, one paragraph."""
+    if _EMBEDDINGS.search(text) or _SEPARATORS.search(text):
+        return False
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return True
+        if kind in ("R", "AL"):
+            return False
+    return True
 
 
 def _levels(text: str, base: Base) -> list[int]:
@@ -327,16 +344,20 @@ def _choose_fonts(text: str, face: Face, start: int, end: int, levels: list[int]
         following[k] = after
         after = own[k] or after
     chosen: list[str] = []
+    decided: dict[tuple[str | None, str | None, str], str] = {}  # (before, after, character) → font
     for k, char in enumerate(text[start:end]):
         font = own[k]
         if font is None:
             before = chosen[-1] if chosen else None
             after = following[k]
-            if unicodedata.category(char) in ("Mn", "Me") and before:
-                font = before
-            else:
-                font = next((f for f in (before, after, face.latin) if f and fonts.covers(f, char)), None)
-                font = font or _fallback(char, face)
+            font = decided.get((before, after, char))
+            if font is None:
+                if unicodedata.category(char) in ("Mn", "Me") and before:
+                    font = before
+                else:
+                    font = next((f for f in (before, after, face.latin) if f and fonts.covers(f, char)), None)
+                    font = font or _fallback(char, face)
+                decided[(before, after, char)] = font
         chosen.append(font)
     if levels is not None:
         chosen = [face.arabic_plain if f == face.arabic and levels[start + k] % 2 == 0 else f
