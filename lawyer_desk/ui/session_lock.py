@@ -255,6 +255,8 @@ class SessionLock(QObject):
         self._toolbars = [(bar, bar.isVisible()) for bar in window.findChildren(QToolBar)]
         for bar, _visible in self._toolbars:
             bar.hide()
+        # A brief's preview is a child window: the lock closes it, and Qt deletes it with its
+        # own actions and tool bars. Whatever went with it is skipped below (isValid).
         self._contents = window.takeCentralWidget()
         self.screen = LockScreen(self.store.paths.root, self.reason, window, idle_minutes=self.idle_minutes)
         self.screen.unlock_requested.connect(self._start_unlock)
@@ -272,6 +274,7 @@ class SessionLock(QObject):
         for timer in self._timers:
             timer.stop()
         allowed = {window.quit_action, window.about_action}
+        self._actions = [(action, enabled) for action, enabled in self._actions if isValid(action)]
         for action, _enabled in self._actions:
             if action not in allowed:
                 action.setEnabled(False)
@@ -372,9 +375,11 @@ class SessionLock(QObject):
         window.setCentralWidget(self._contents)
         self._contents = None
         for bar, visible in self._toolbars:
-            bar.setVisible(visible)
+            if isValid(bar):
+                bar.setVisible(visible)
         for action, enabled in self._actions:
-            action.setEnabled(enabled)
+            if isValid(action):
+                action.setEnabled(enabled)
         window.undo_action.setEnabled(window.undo.canUndo())  # the lock's own saves are on the stack
         window.redo_action.setEnabled(window.undo.canRedo())
         for timer in self._timers:

@@ -227,9 +227,7 @@ def main(argv: list[str]) -> int:
         preview.close()
     wait_until(lambda: not any(isinstance(w, PdfPreview) and w.isVisible() for w in QApplication.topLevelWidgets()),
                "the preview to close")
-    # The lawyer's pause before locking. Locking with the preview still open is a known fault
-    # (session_lock keeps the closed preview's actions and tool bars, deleted with it), not this test's.
-    QTest.qWait(200)
+    # and the lock follows at once (tests/ui/test_session_lock.py covers a preview still open).
     step("brief")
 
     # Lock, then unlock with the passphrase.

@@ -394,3 +394,33 @@ def test_quitting_while_locked_with_kept_input_asks_first(qtbot, store: Store, r
     assert window.close()
     assert [call.kind for call in recorded_alerts.calls] == ["confirm", "confirm"]
     assert _names_on_disk(store.paths.root)[0] == "Idris Mamut"
+
+
+def _a_pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "A brief held in memory")
+    page.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("closed_first", [False, True], ids=["preview open", "preview closed just before"])
+def test_locking_with_a_brief_preview_and_unlocking_again(qtbot, store: Store, closed_first: bool) -> None:
+    """The preview is a child window with its own actions and tool bars; Qt deletes them when it closes."""
+    from lawyer_desk.ui.pdf_preview import show_preview
+
+    window, _ids = demo_desk(qtbot, store)
+    preview = show_preview(window, _a_pdf(), "Brief", "brief.pdf")
+    assert preview is not None and preview.findChildren(QToolBar)
+    if closed_first:
+        preview.close()  # and the lock comes in the same turn of the event loop
+    window.safety.lock.action.trigger()
+    qtbot.waitUntil(lambda: locked_and_closed(window), timeout=WAIT)
+    unlock_with(qtbot, window)
+    qtbot.waitUntil(lambda: not window.safety.lock.is_locked, timeout=WAIT)
+    assert window.store.engine is not None
+    assert all(bar.isVisible() for bar in window.findChildren(QToolBar) if bar.parent() is window)
