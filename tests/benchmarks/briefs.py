@@ -7,9 +7,13 @@ of about 200 dense pages (some 460 words a page) — cover, table of contents wi
 entries, bookmarks, running header and "page X of Y" on every page, numbered paragraphs,
 tables of facts and an exhibit index — from its snapshot to PDF bytes, fonts already
 registered; ``brief_200p_cpu_s`` is the CPU time of the same (what other load on the machine
-does not inflate); ``brief_first_s`` is the first render of the process, fonts loaded
-included. One paragraph in ten names the client in Arabic script and Han, so the bidi and
-shaping paths are part of the figure. Target: at most 2 s.
+inflates least: judge by it on a shared machine); ``brief_first_s`` is the first render of the
+process, fonts loaded included. One paragraph in ten names the client in Arabic script and
+Han, so the bidi and shaping paths are part of the figure. Target: at most 2 s.
+
+Where the time goes (cProfile or ``uv run --with py-spy py-spy record -f raw``): laying out
+and drawing paragraphs (ReportLab's platypus and canvas), then writing the PDF (a tenth);
+``line_breaks``, ``fragments`` and the shortcuts in ``fonts`` keep our share small.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ def main() -> None:
     print(json.dumps({"brief_200p_s": round(best, 3), "brief_200p_median_s": round(statistics.median(times), 3),
                       "brief_200p_cpu_s": round(min(cpu), 3), "brief_first_s": round(first, 3), "pages": pages,
                       "mb": round(len(pdf) / 2**20, 2), "target_s": TARGET_S, "within_target": best <= TARGET_S,
+                      "within_target_cpu": min(cpu) <= TARGET_S,
                       "load": [round(x, 2) for x in os.getloadavg()]}))
 
 

@@ -174,12 +174,23 @@ class _SubsetCodes:
             self.last = None if state is None else (weakref.ref(doc), state)
         if state is None or type(text) is not str or not text:
             return self.split(text, doc, encoding)  # type: ignore[no-any-return]
+        if text.isascii() and text.isprintable() and _ascii_as_is(state):
+            return [(0, text.encode("ascii"))]  # printable ASCII has its own codes in subset 0
         table = getattr(state, "ld_first_subset", None)
         if table is None or table[0] != len(state.assignments):
             table = state.ld_first_subset = _first_subset(state.assignments)
         if not table[1].issuperset(text):
             return self.split(text, doc, encoding)  # type: ignore[no-any-return]
         return [(0, text.translate(table[2]).encode("latin-1"))]
+
+
+def _ascii_as_is(state: Any) -> bool:
+    """Whether every printable ASCII character is its own code in subset 0 (ReportLab's
+    "ASCII readable" subsets, for a font that has them all: set when the state is made)."""
+    as_is = getattr(state, "ld_ascii_as_is", None)
+    if as_is is None:
+        as_is = state.ld_ascii_as_is = all(state.assignments.get(code) == code for code in range(0x20, 0x7F))
+    return as_is  # type: ignore[no-any-return]
 
 
 def _first_subset(assignments: dict[int, int]) -> tuple[int, frozenset[str], dict[int, int]]:
@@ -232,11 +243,13 @@ def shape_fragments(word: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
     changed = False
     for fragment, text in word[1:]:
         if _is_shapable(fragment) and text:
-            alone = [pdfmetrics.stringWidth(text, fragment.fontName, fragment.fontSize), (fragment, text)]
-            shaped = _reportlab_shape(alone, *args, **kwargs)
-            changed = changed or shaped is not alone
-            pieces += shaped[1:]
-            width += shaped[0]
+            shaped_width, shaped_texts = _shape(fragment, text, args, kwargs)
+            if shaped_texts is None:
+                pieces.append((fragment, text))
+            else:
+                changed = True
+                pieces += [(fragment, t) for t in shaped_texts]
+            width += shaped_width
         else:
             pieces.append((fragment, text))
             if hasattr(fragment, "cbDefn"):
@@ -246,6 +259,30 @@ def shape_fragments(word: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
     if not changed:
         return word
     return makeShapedFragWord(word)([width, *pieces])  # type: ignore[no-any-return]
+
+
+# (font, size, text) → what HarfBuzz made of it: its width and shaped strings, or None for
+# the text unchanged. A client's name is shaped again on every wrap of every paragraph naming
+# him; shaping depends on nothing else.
+_shaped: dict[tuple[str, float, str], tuple[float, tuple[Any, ...] | None]] = {}
+_MAX_SHAPED = 20_000
+
+
+def _shape(fragment: Any, text: str, args: tuple[Any, ...],
+           kwargs: dict[str, Any]) -> tuple[float, tuple[Any, ...] | None]:
+    """HarfBuzz's shaping (through ReportLab) of ``text`` alone in ``fragment``'s font."""
+    key = (fragment.fontName, fragment.fontSize, text)
+    known = _shaped.get(key) if not args and not kwargs and type(text) is str else None
+    if known is not None:
+        return known
+    alone = [pdfmetrics.stringWidth(text, fragment.fontName, fragment.fontSize), (fragment, text)]
+    shaped = _reportlab_shape(alone, *args, **kwargs)
+    result = (alone[0], None) if shaped is alone else (shaped[0], tuple(t for _f, t in shaped[1:]))
+    if not args and not kwargs and type(text) is str:
+        if len(_shaped) >= _MAX_SHAPED:
+            _shaped.clear()
+        _shaped[key] = result
+    return result
 
 
 def install_shaping() -> None:

@@ -50,7 +50,7 @@ def break_lines(paragraph: Any, max_widths: list[float]) -> Any | None:
     width in place for a bullet and sets the paragraph's ``_width_max``."""
     style = paragraph.style
     frags = paragraph.frags
-    if len(frags) != 1 or _processed_frags(frags) or style.wordWrap or style.endDots or style.shaping:
+    if len(frags) != 1 or isinstance(frags[0], list) or style.wordWrap or style.endDots or style.shaping:
         return None
     if style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation:
         return None
@@ -106,7 +106,6 @@ def break_lines(paragraph: Any, max_widths: list[float]) -> Any | None:
     return frag.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=font_size)
 
 
-
 def break_fragments(paragraph: Any, max_widths: list[float]) -> Any | None:
     """ReportLab's ``ParaLines`` (kind 1) for a paragraph ReportLab breaks in its general way
     (several fragments, or shaping), or None when it needs a case left to ReportLab: a line
@@ -142,9 +141,10 @@ def break_fragments(paragraph: Any, max_widths: list[float]) -> Any | None:
     lines = _Lines(narrowed, style.spaceShrinkage)
     for word in words:
         lines.add(word)
+    broken = lines.finish()
     paragraph._width_max = lines.widest
     paragraph.frags = words
-    return ParaLines(kind=1, lines=lines.finish())
+    return ParaLines(kind=1, lines=broken)
 
 
 class _Lines:

@@ -9,7 +9,6 @@ bytes: the GUI previews them without writing plaintext to disk.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +32,12 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from lawyer_desk import __version__
 from lawyer_desk.core.documents import fonts, line_breaks, scripts
 from lawyer_desk.core.documents import snapshot as snap
 from lawyer_desk.core.documents.fonts import Face
+from lawyer_desk.core.documents.fragments import Fragments
 from lawyer_desk.core.documents.password import protect
 from lawyer_desk.core.documents.scripts import Base, Markup
 
@@ -53,9 +52,6 @@ NUMBER_INDENT = 9 * mm
 ITEM_INDENT = 16 * mm
 PAGE_NUMBER_SLOT = 12 * mm  # the room the table of contents keeps for page numbers
 TABLE_PADDING = 4
-# What ReportLab's ``cleanBlockQuotedText`` would change: white space other than a single space
-# between words (a no-break space is kept). Checking for it is quicker than cleaning.
-_UNCLEAN = re.compile("[^\\S \u00a0]|\u200b|  |^ | $")
 
 
 # --- styles --------------------------------------------------------------------------------------
@@ -90,14 +86,7 @@ class Styles:
         self.toc = [_style("toc0", fonts.SANS, 10.5, 15, spaceBefore=4, rightIndent=PAGE_NUMBER_SLOT + 4 * mm),
                     _style("toc1", fonts.SERIF, 9.5, 13, leftIndent=8 * mm, rightIndent=PAGE_NUMBER_SLOT + 4 * mm)]
         self._variants: dict[tuple[str, bool, bool], ParagraphStyle] = {}
-        self._plain: dict[str, Any] = {}
-
-    def plain_fragment(self, style: ParagraphStyle, text: str) -> Any:
-        """The fragment ReportLab's parser makes of plain ``text`` in ``style`` (copied from one it made)."""
-        if style.name not in self._plain:
-            self._plain[style.name] = Paragraph("x", style).frags[0]
-        clean = text if not _UNCLEAN.search(text) else cleanBlockQuotedText(text)
-        return self._plain[style.name].clone(text=clean)
+        self.fragments = Fragments()
 
     def variant(self, style: ParagraphStyle, markup: Markup) -> ParagraphStyle:
         """``style`` with shaping on for Arabic-script runs, aligned right for a right-to-left paragraph."""
@@ -146,12 +135,7 @@ def para(styles: Styles, text: str, style: ParagraphStyle, width: float, *, base
     indent = style.leftIndent + style.rightIndent
     markup = scripts.markup(text, _face(style), size=style.fontSize, max_width=width - indent, base=base)
     style = styles.variant(style, markup)
-    return Para(markup.text, style, frags=_plain(styles, markup.text, style), **kwargs)
-
-
-def _plain(styles: Styles, markup: str, style: ParagraphStyle) -> list[Any] | None:
-    """Plain text in the style's own font (most paragraphs) skips ReportLab's markup parser."""
-    return None if "<" in markup or "&" in markup else [styles.plain_fragment(style, markup)]
+    return Para(markup.text, style, frags=styles.fragments.of(style, markup.text), **kwargs)
 
 
 class Heading(Para):
@@ -161,7 +145,7 @@ class Heading(Para):
                  base: Base = "L") -> None:
         markup = scripts.markup(text, _face(style), size=style.fontSize, max_width=TEXT_WIDTH, base=base)
         style = styles.variant(style, markup)
-        super().__init__(markup.text, style, frags=_plain(styles, markup.text, style))
+        super().__init__(markup.text, style, frags=styles.fragments.of(style, markup.text))
         self.markup = markup.text
         self.outline = text
         self.level = level
@@ -170,9 +154,10 @@ class Heading(Para):
 
 # --- the document --------------------------------------------------------------------------------
 # The document is laid out in one pass. The table of contents knows its entries beforehand
-# (they are the snapshot's headings), and each page number in it is a form XObject that is
-# drawn when the page is known, at the end; the footer's "of Y" waits likewise
-# (``_held_pages_canvas``). ReportLab's own table of contents needs two or three passes.
+# (they are the snapshot's headings); its pages, like every page, are held back until the end
+# (``_held_pages_canvas``), when each heading's page is known and is written at the place its
+# entry left for it; the footer's "of Y" waits likewise. ReportLab's own table of contents
+# needs two or three passes.
 class BriefDocument(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, brief: snap.Brief) -> None:
         super().__init__(
@@ -203,8 +188,7 @@ class Mark:
     top: float
 
 
-def _held_pages_canvas(furniture: Furniture, headings: list[Mark], toc: list[TocEntry],
-                       style: ParagraphStyle) -> type[Canvas]:
+def _held_pages_canvas(furniture: Furniture, headings: list[Mark], style: ParagraphStyle) -> type[Canvas]:
     """A canvas that holds its pages back until the end, to print "page X of Y" on each and the
     page numbers of the table of contents. Bookmarks are made as each page is finally written:
     a bookmark names the page being written at the time."""
@@ -213,7 +197,14 @@ def _held_pages_canvas(furniture: Furniture, headings: list[Mark], toc: list[Toc
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            # page → (heading key, x, y): where the contents want that heading's page number
+            self._numbers: dict[int, list[tuple[str, float, float]]] = {}
             self.setNamedCB("tocEntryEnd", _toc_entry_end)
+
+        def page_number_of(self, key: str, x: float, y: float) -> None:
+            """Write the page of heading ``key`` right-aligned at ``x, y`` (in the page's own
+            coordinates) when the pages are written."""
+            self._numbers.setdefault(self._pageNumber, []).append((key, x, y))
 
         def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
@@ -221,12 +212,6 @@ def _held_pages_canvas(furniture: Furniture, headings: list[Mark], toc: list[Toc
 
         def save(self) -> None:
             pages = {mark.key: mark.page for mark in headings}
-            for entry in toc:
-                self.beginForm(entry.form, lowerx=-PAGE_NUMBER_SLOT, lowery=-5, upperx=0, uppery=20)
-                self.setFont(style.fontName, style.fontSize)
-                self.setFillColor(INK)
-                self.drawRightString(0, 0, str(pages.get(entry.key, "")))
-                self.endForm()
             furniture.define(self)
             total = len(self._held)
             marks = iter(headings)
@@ -235,6 +220,11 @@ def _held_pages_canvas(furniture: Furniture, headings: list[Mark], toc: list[Toc
                 self.__dict__.update(state)
                 self.saveState()
                 furniture.draw(self, self._pageNumber, total)
+                for n, (key, x, y) in enumerate(self._numbers.get(self._pageNumber, ())):
+                    if not n:
+                        self.setFont(style.fontName, style.fontSize)
+                        self.setFillColor(INK)
+                    self.drawRightString(x, y, str(pages.get(key, "")))
                 self.restoreState()
                 while mark is not None and mark.page == self._pageNumber:
                     self.bookmarkPage(mark.key, fit="XYZ", top=mark.top)
@@ -255,7 +245,7 @@ def render(brief: snap.Brief, *, password: str | None = None, invariant: bool = 
     toc: list[TocEntry] = []
     body = _body(styles, brief, toc)
     story = _cover(styles, brief) + _contents(styles, brief, toc) + body
-    doc.build(story, canvasmaker=_held_pages_canvas(Furniture(styles, brief), doc.headings, toc, styles.toc[0]))
+    doc.build(story, canvasmaker=_held_pages_canvas(Furniture(styles, brief), doc.headings, styles.toc[0]))
     data = buffer.getvalue()
     return protect(data, password) if password is not None else data
 
@@ -334,10 +324,6 @@ class TocEntry:
     text: str
     key: str
 
-    @property
-    def form(self) -> str:
-        return f"toc-page-{self.key}"
-
 
 def _contents(styles: Styles, brief: snap.Brief, toc: list[TocEntry]) -> list[Flowable]:
     """The table of contents: each entry links to its heading; dots lead to the page number."""
@@ -346,14 +332,15 @@ def _contents(styles: Styles, brief: snap.Brief, toc: list[TocEntry]) -> list[Fl
         style = styles.toc[min(entry.level, 1)]
         markup = scripts.markup(entry.text, _face(style), size=style.fontSize,
                                 max_width=TEXT_WIDTH - style.leftIndent - style.rightIndent)
-        text = f'<a href="#{entry.key}">{markup.text}</a><onDraw name="tocEntryEnd" label="{entry.form}"/>'
+        text = f'<a href="#{entry.key}">{markup.text}</a><onDraw name="tocEntryEnd" label="{entry.key}"/>'
         story.append(Paragraph(text, styles.variant(style, markup)))
     story.append(PageBreak())
     return story
 
 
-def _toc_entry_end(canvas: Canvas, _kind: str, form: str) -> None:
-    """Dots from the end of the entry's text to the page number, then the number (a form drawn last)."""
+def _toc_entry_end(canvas: Canvas, _kind: str, key: str) -> None:
+    """Dots from the end of the entry's text to the page number, whose place is kept (the
+    number is written with the pages, at the end)."""
     x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
     font, size = canvas._fontname, canvas._fontsize
     right = TEXT_WIDTH - PAGE_NUMBER_SLOT
@@ -361,10 +348,7 @@ def _toc_entry_end(canvas: Canvas, _kind: str, form: str) -> None:
     dots = int((right - x - 2) / dot)
     if dots > 0:
         canvas.drawString(right - dots * dot, y, " ." * dots)
-    canvas.saveState()
-    canvas.translate(TEXT_WIDTH, y)
-    canvas.doForm(form)
-    canvas.restoreState()
+    canvas.page_number_of(key, *canvas.absolutePosition(TEXT_WIDTH, y))  # type: ignore[attr-defined]
 
 
 # --- the sections ----------------------------------------------------------------------------------

@@ -146,3 +146,11 @@ LINE = st.lists(st.sampled_from(["Idris", "ئىدرىس", "2017", "١٢٣", "(",
 @given(LINE)
 def test_levels_of_a_stretch_equal_levels_of_the_whole_line(text: str) -> None:
     assert scripts.bidi_levels(text) == scripts._levels(text, "L")
+
+
+@settings(max_examples=200, deadline=None)
+@given(LINE)
+def test_levels_of_a_line_of_its_own_direction_equal_python_bidis(text: str) -> None:
+    """A name alone in a cell takes its direction from its first strong letter: found here
+    when it is left to right, so that only the right-to-left stretch goes to python-bidi."""
+    assert scripts.bidi_levels(text, None) == scripts._levels(text, None)
